@@ -1,0 +1,46 @@
+import type { Dataset } from '../data/dataset.js';
+import type { TaskSpec } from '../tasks/task-spec.js';
+import type { Inputs } from '../trunk/trunk.js';
+import type { RunConfig } from '../config/run-config.js';
+
+/** The data of one run: named splits (as the dataset names them) and the tasks built for it. */
+export interface DomainData {
+  readonly splits: Record<string, Dataset>;
+  /** Which split trains, which selects the best epoch, which reports final metrics (names in `splits`). */
+  readonly trainSplit: string;
+  readonly validSplit?: string;
+  readonly testSplit?: string;
+  readonly tasks: TaskSpec[];
+  /**
+   * Everything fitted on the training data that inference needs (vocabularies, scalers, label maps), as JSON.
+   * Saved into the model folder and handed back for eval and predict.
+   */
+  readonly preprocessing: unknown;
+}
+
+export interface LoadDataOptions {
+  /** Directory of the config file; relative paths in the config resolve against it. */
+  readonly configDir: string;
+  /** `--data DIR`: replaces the dataset root named in the config. */
+  readonly dataRoot?: string;
+  /** Saved preprocessing of a trained model: reuse it instead of fitting (eval). */
+  readonly preprocessing?: unknown;
+}
+
+/**
+ * What a domain package supplies to get the standard `train | eval | predict` app
+ * (see `runDomainCli`). Everything else (model, trainer, checkpoints, metrics.json) is core's.
+ */
+export interface DomainAdapter {
+  /** App name suffix: `polytask-<name>`. */
+  readonly name: string;
+  /** Reads and prepares the data named by `config.data`. Errors name the file, line and field. */
+  loadData(config: RunConfig, options: LoadDataOptions): Promise<DomainData>;
+  /** Tasks of a trained model, rebuilt from its config and saved preprocessing (predict needs no data). */
+  createTasks(config: RunConfig, preprocessing: unknown): TaskSpec[];
+  /**
+   * Raw records (parsed JSON lines of `predict`) → model inputs, with the saved preprocessing.
+   * `source` names where record i came from (`file:line`) for error messages.
+   */
+  encodeRecords(records: unknown[], config: RunConfig, preprocessing: unknown, source: (i: number) => string): Inputs;
+}

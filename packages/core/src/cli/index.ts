@@ -1,0 +1,2 @@
+export type { DomainAdapter, DomainData, LoadDataOptions } from './domain.js';
+export { type MetricsReport, runDomainCli } from './run-domain-cli.js';

@@ -1,0 +1,236 @@
+import { createReadStream, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import * as tf from '@tensorflow/tfjs';
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { selectBackend } from '../backend/index.js';
+import { loadConfigFile, validate } from '../config/load-config.js';
+import { RunConfig } from '../config/run-config.js';
+import type { Dataset } from '../data/dataset.js';
+import { writeFileAtomic } from '../io/atomic.js';
+import { loadWeights, readModelJson } from '../io/checkpoint.js';
+import { createModel, type MultiTaskModel } from '../model/multi-task-model.js';
+import type { TaskSpec } from '../tasks/task-spec.js';
+import { type Evaluation, evaluate } from '../train/evaluate.js';
+import { Trainer } from '../train/trainer.js';
+import { DataError, ExitCode, PolytaskError, UsageError } from '../util/errors.js';
+import { logInfo } from '../util/log.js';
+import type { DomainAdapter, DomainData } from './domain.js';
+
+/** metrics.json of `train` and `eval`. */
+export interface MetricsReport {
+  tasks: Record<string, Record<string, number>>;
+  split: string;
+  backend: string;
+  seconds: number;
+  epochs: number;
+  losses?: Record<string, number>;
+  bestEpoch?: number;
+  monitor?: string;
+}
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('expected a positive integer');
+  return n;
+}
+
+function integer(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n)) throw new InvalidArgumentError('expected an integer');
+  return n;
+}
+
+function splitFor(data: DomainData, requested: string | undefined): { name: string; dataset: Dataset } {
+  const name = requested ?? data.testSplit ?? data.validSplit ?? data.trainSplit;
+  const dataset = data.splits[name];
+  if (!dataset) throw new UsageError(`no split "${name}"; the data has: ${Object.keys(data.splits).join(', ')}`);
+  return { name, dataset };
+}
+
+function roundMetrics(ev: Evaluation): Record<string, Record<string, number>> {
+  return Object.fromEntries(
+    Object.entries(ev.tasks).map(([t, ms]) => [t, Object.fromEntries(Object.entries(ms).map(([m, v]) => [m, Math.round(v * 1e6) / 1e6]))]),
+  );
+}
+
+function writeReport(outDir: string, report: MetricsReport): void {
+  mkdirSync(outDir, { recursive: true });
+  writeFileAtomic(join(outDir, 'metrics.json'), `${JSON.stringify(report, null, 2)}\n`);
+  process.stdout.write(`${JSON.stringify({ split: report.split, tasks: report.tasks })}\n`);
+}
+
+async function train(domain: DomainAdapter, opts: Record<string, unknown>): Promise<void> {
+  const started = performance.now();
+  const configFile = resolve(String(opts.config));
+  const config = loadConfigFile(configFile, RunConfig);
+  if (opts.epochs !== undefined) config.train.epochs = opts.epochs as number;
+  if (opts.seed !== undefined) config.seed = opts.seed as number;
+  if (opts.singleTask !== undefined) config.train.singleTask = String(opts.singleTask);
+  const backend = await selectBackend({ backend: opts.backend as string | undefined });
+  const data = await domain.loadData(config, {
+    configDir: dirname(configFile),
+    dataRoot: opts.data === undefined ? undefined : resolve(String(opts.data)),
+  });
+  const outDir = resolve(String(opts.out));
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(join(outDir, 'config.resolved.json'), `${JSON.stringify(config, null, 2)}\n`);
+  const trainSet = data.splits[data.trainSplit]!;
+  const model = createModel({ ...config.model, seed: config.seed }, data.tasks, trainSet.spec);
+  const trainer = new Trainer(model, {
+    train: config.train,
+    seed: config.seed,
+    outDir,
+    resume: Boolean(opts.resume),
+    modelMeta: { config, preprocessing: data.preprocessing, dataSpec: trainSet.spec },
+  });
+  const onSignal = () => {
+    logInfo('interrupt: finishing the current batch and checkpointing (interrupt again to abort)');
+    process.off('SIGINT', onSignal);
+    trainer.requestStop();
+  };
+  process.on('SIGINT', onSignal);
+  const fit = await trainer.fit(trainSet, data.validSplit ? data.splits[data.validSplit] : undefined);
+  process.off('SIGINT', onSignal);
+  if (fit.interrupted) {
+    throw new PolytaskError(`interrupted at step ${fit.steps}; continue with the same command and --resume`, 130);
+  }
+  const { name, dataset } = splitFor(data, undefined);
+  const ev = evaluate(model, dataset, { batchSize: config.train.evalBatchSize, tasks: trainer.reportedTasks() });
+  writeReport(outDir, {
+    tasks: roundMetrics(ev),
+    split: name,
+    backend: backend.name,
+    seconds: Math.round((performance.now() - started) / 10) / 100,
+    epochs: fit.epochs,
+    losses: ev.losses,
+    bestEpoch: fit.best ? fit.best.epoch + 1 : undefined,
+    monitor: trainer.monitor,
+  });
+  model.dispose();
+}
+
+/** Rebuilds a trained model from its folder. */
+function loadTrained(domain: DomainAdapter, modelDir: string): { model: MultiTaskModel; config: RunConfig; tasks: TaskSpec[]; preprocessing: unknown } {
+  const json = readModelJson(modelDir);
+  const config = validate(RunConfig, json.config, join(modelDir, 'model.json'));
+  const tasks = domain.createTasks(config, json.preprocessing);
+  const model = createModel({ ...config.model, seed: config.seed }, tasks, json.dataSpec);
+  loadWeights(modelDir, model);
+  return { model, config, tasks, preprocessing: json.preprocessing };
+}
+
+async function evalCommand(domain: DomainAdapter, opts: Record<string, unknown>): Promise<void> {
+  const started = performance.now();
+  const modelDir = resolve(String(opts.model));
+  const backend = await selectBackend({ backend: opts.backend as string | undefined });
+  const { model, config, preprocessing } = loadTrained(domain, modelDir);
+  const data = await domain.loadData(config, { configDir: modelDir, dataRoot: resolve(String(opts.data)), preprocessing });
+  const { name, dataset } = splitFor(data, opts.split as string | undefined);
+  const tasks = config.train.singleTask !== undefined ? model.tasks.filter((t) => t.name === config.train.singleTask) : model.tasks;
+  const ev = evaluate(model, dataset, { batchSize: config.train.evalBatchSize, tasks });
+  writeReport(resolve(String(opts.out)), {
+    tasks: roundMetrics(ev),
+    split: name,
+    backend: backend.name,
+    seconds: Math.round((performance.now() - started) / 10) / 100,
+    epochs: 0,
+    losses: ev.losses,
+  });
+  model.dispose();
+}
+
+async function predict(domain: DomainAdapter, opts: Record<string, unknown>): Promise<void> {
+  const modelDir = resolve(String(opts.model));
+  await selectBackend({ backend: opts.backend as string | undefined });
+  const { model, config, preprocessing } = loadTrained(domain, modelDir);
+  const inputName = opts.input === undefined || opts.input === '-' ? '<stdin>' : String(opts.input);
+  const stream = inputName === '<stdin>' ? process.stdin : createReadStream(inputName);
+  const lines = createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY });
+  const batchSize = 1024;
+  let records: unknown[] = [];
+  let lineNumbers: number[] = [];
+  const flush = () => {
+    if (records.length === 0) return;
+    const numbers = lineNumbers;
+    const inputs = domain.encodeRecords(records, config, preprocessing, (i) => `${inputName}:${numbers[i]}`);
+    const predictions = model.predict(inputs);
+    const decoded = Object.fromEntries(model.tasks.map((t) => [t.name, t.decode(predictions[t.name]!)]));
+    tf.dispose([...Object.values(inputs), ...Object.values(predictions)]);
+    const out = records.map((_, i) => JSON.stringify(Object.fromEntries(model.tasks.map((t) => [t.name, decoded[t.name]![i]]))));
+    process.stdout.write(`${out.join('\n')}\n`);
+    records = [];
+    lineNumbers = [];
+  };
+  let n = 0;
+  for await (const line of lines) {
+    n += 1;
+    if (line.trim() === '') continue;
+    try {
+      records.push(JSON.parse(line));
+    } catch (e) {
+      throw new DataError(inputName, n, undefined, `not valid JSON (${(e as Error).message})`);
+    }
+    lineNumbers.push(n);
+    if (records.length >= batchSize) flush();
+  }
+  flush();
+  model.dispose();
+}
+
+/**
+ * The standard app of a domain: `polytask-<name> train | eval | predict` with the contract in the README.
+ * Returns the exit code: 0 success, 1 failure, 2 bad usage or invalid config.
+ */
+export async function runDomainCli(domain: DomainAdapter, argv: readonly string[] = process.argv): Promise<number> {
+  const program = new Command(`polytask-${domain.name}`)
+    .description(`Multi-task ${domain.name} models: train, evaluate, predict`)
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) })
+    .showHelpAfterError(false);
+  const backendOption = '--backend <name>';
+  const backendHelp = 'tensorflow-gpu | tensorflow | wasm | cpu (default: best available; env POLYTASK_BACKEND)';
+  program
+    .command('train')
+    .description('train a model from a config; writes DIR/{model/,metrics.json,history.jsonl,config.resolved.json}')
+    .requiredOption('--config <file>', 'run config (YAML or JSON)')
+    .requiredOption('--out <dir>', 'output folder')
+    .option('--data <dir>', 'dataset root, replacing the one named in the config')
+    .option('--epochs <n>', 'override train.epochs', positiveInt)
+    .option('--seed <n>', 'override the seed', integer)
+    .option('--single-task <task>', 'train one task alone (a single-task baseline)')
+    .option(backendOption, backendHelp)
+    .option('--resume', 'continue an interrupted run from DIR/checkpoint')
+    .action((opts) => train(domain, opts));
+  program
+    .command('eval')
+    .description('evaluate a trained model on a split; writes DIR/metrics.json')
+    .requiredOption('--model <dir>', 'trained model folder (DIR/model of train)')
+    .requiredOption('--data <dir>', 'dataset root')
+    .option('--split <name>', 'split name as the dataset names it (default: test, else valid)')
+    .requiredOption('--out <dir>', 'output folder')
+    .option(backendOption, backendHelp)
+    .action((opts) => evalCommand(domain, opts));
+  program
+    .command('predict')
+    .description('predict every task for JSON-lines records; writes JSON lines to stdout')
+    .requiredOption('--model <dir>', 'trained model folder')
+    .option('--input <file>', 'JSON lines of raw records, or - for stdin', '-')
+    .option(backendOption, backendHelp)
+    .action((opts) => predict(domain, opts));
+
+  try {
+    await program.parseAsync([...argv]);
+    return ExitCode.ok;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.exitCode === 0) return ExitCode.ok;
+      return ExitCode.usage;
+    }
+    const err = e as Error;
+    const code = e instanceof PolytaskError ? e.exitCode : ExitCode.failure;
+    process.stderr.write(`polytask-${domain.name}: error: ${err.message.split('\n')[0]}\n`);
+    if (!(e instanceof PolytaskError) && process.env.POLYTASK_DEBUG) process.stderr.write(`${err.stack}\n`);
+    return code;
+  }
+}

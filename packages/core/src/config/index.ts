@@ -1,0 +1,9 @@
+export { describeIssues, loadConfigFile, validate } from './load-config.js';
+export {
+  EarlyStoppingConfig,
+  OptimizerConfig,
+  RunConfig,
+  type RunConfigInput,
+  ScheduleConfig,
+  TrainConfig,
+} from './run-config.js';

@@ -1,0 +1,78 @@
+import { z } from 'zod';
+import { TaskConfig } from '../tasks/task-kinds.js';
+
+const Component = z.object({
+  type: z.string(),
+  options: z.record(z.string(), z.unknown()).default({}),
+});
+
+export const OptimizerConfig = z.object({
+  name: z.enum(['adam', 'adamw', 'sgd']).default('adam'),
+  lr: z.number().positive().default(1e-3),
+  /** Decoupled weight decay (adamw) or L2 added to the gradient (adam, sgd). */
+  weightDecay: z.number().min(0).default(0),
+  momentum: z.number().min(0).max(1).default(0.9),
+  beta1: z.number().min(0).max(1).default(0.9),
+  beta2: z.number().min(0).max(1).default(0.999),
+  epsilon: z.number().positive().default(1e-8),
+});
+
+export const ScheduleConfig = z.object({
+  name: z.enum(['constant', 'step', 'cosine']).default('constant'),
+  /** Linear warm-up from 0 over this many steps. */
+  warmupSteps: z.number().int().min(0).default(0),
+  /** step: multiply by gamma every `stepEpochs` epochs. */
+  stepEpochs: z.number().int().positive().default(10),
+  gamma: z.number().positive().default(0.5),
+  /** cosine: the floor as a fraction of the base LR. */
+  minFactor: z.number().min(0).max(1).default(0),
+});
+
+export const EarlyStoppingConfig = z.object({
+  /** `<task>/<metric>` on the validation split, or `delta_m` / `loss`. */
+  monitor: z.string(),
+  mode: z.enum(['max', 'min']).optional(),
+  patience: z.number().int().min(0).default(3),
+  minDelta: z.number().min(0).default(0),
+});
+
+export const TrainConfig = z.object({
+  epochs: z.number().int().positive().default(10),
+  batchSize: z.number().int().positive().default(256),
+  /** Cap on batches per epoch (quick runs); 0 = all. */
+  batchesPerEpoch: z.number().int().min(0).default(0),
+  evalBatchSize: z.number().int().positive().default(4096),
+  optimizer: OptimizerConfig.default(OptimizerConfig.parse({})),
+  schedule: ScheduleConfig.default(ScheduleConfig.parse({})),
+  /** Clip the global gradient norm; 0 = off. */
+  clipNorm: z.number().min(0).default(0),
+  weighting: z
+    .object({ name: z.string().default('EW'), options: z.record(z.string(), z.unknown()).default({}) })
+    .default({ name: 'EW', options: {} }),
+  /** Gradient methods: 'parameters' or 'representation'; default the method's first valid mode. */
+  gradientMode: z.enum(['parameters', 'representation']).optional(),
+  /** Log the pairwise cosine of task gradients every N steps (0 = never). */
+  gradientCosineEvery: z.number().int().min(0).default(50),
+  /** Best-checkpoint selection and early stopping; default: first metric of the first task. */
+  earlyStopping: EarlyStoppingConfig.optional(),
+  /** Train one task alone (a single-task baseline) from the same config. */
+  singleTask: z.string().optional(),
+});
+
+export const RunConfig = z.object({
+  seed: z.number().int().default(0),
+  /** Domain-specific data section; the domain validates it. `root` is replaced by `--data`. */
+  data: z.record(z.string(), z.unknown()).default({}),
+  tasks: z.array(TaskConfig).min(1),
+  model: z.object({
+    trunk: Component,
+    architecture: Component.default({ type: 'hard', options: {} }),
+  }),
+  train: TrainConfig.default(TrainConfig.parse({})),
+});
+
+export type RunConfig = z.infer<typeof RunConfig>;
+export type RunConfigInput = z.input<typeof RunConfig>;
+export type TrainConfig = z.infer<typeof TrainConfig>;
+export type OptimizerConfig = z.infer<typeof OptimizerConfig>;
+export type ScheduleConfig = z.infer<typeof ScheduleConfig>;

@@ -1,0 +1,37 @@
+import * as tf from '@tensorflow/tfjs';
+import type { DataSpec, Inputs } from '../trunk/trunk.js';
+
+/** One training or evaluation batch. Tensors are owned by the consumer: call `disposeBatch` when done. */
+export interface Batch {
+  readonly inputs: Inputs;
+  /** Labels by label key (usually the task name). */
+  readonly labels: Record<string, tf.Tensor>;
+  /** Per-sample [B] masks by label key: 1 = the sample carries that label. Absent key = all labelled. */
+  readonly masks: Record<string, tf.Tensor>;
+  readonly size: number;
+}
+
+export interface BatchOptions {
+  readonly batchSize: number;
+  readonly shuffle?: boolean;
+  /** The order of epoch e depends only on (seed, e): a resumed run replays the same order. */
+  readonly seed?: number;
+  readonly epoch?: number;
+  /** This reader's share of the data in data-parallel training: every `count`-th sample from `index`. */
+  readonly shard?: { readonly index: number; readonly count: number };
+  /** Skip the first batches of the epoch (resuming mid-epoch). */
+  readonly startBatch?: number;
+  readonly dropRemainder?: boolean;
+}
+
+/** A finite, re-iterable source of batches. */
+export interface Dataset {
+  readonly size: number;
+  readonly spec: DataSpec;
+  batchCount(options: BatchOptions): number;
+  batches(options: BatchOptions): Iterable<Batch>;
+}
+
+export function disposeBatch(batch: Batch): void {
+  tf.dispose([...Object.values(batch.inputs), ...Object.values(batch.labels), ...Object.values(batch.masks)]);
+}

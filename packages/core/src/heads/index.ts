@@ -1,0 +1,7 @@
+import { headRegistry } from './head.js';
+import { MlpHead } from './mlp-head.js';
+
+headRegistry.register('mlp', (options, ctx) => new MlpHead(options, ctx));
+
+export { type Head, type HeadBuildContext, type HeadFactory, headRegistry } from './head.js';
+export { MlpHead, MlpHeadOptions } from './mlp-head.js';

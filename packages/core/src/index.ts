@@ -1,0 +1,30 @@
+/**
+ * @polytask/core — domain-free multi-task learning on TensorFlow.js.
+ *
+ * Three independent axes, each a string-keyed registry chosen by name in config:
+ * - tasks (head, loss, metrics, direction): `taskRegistry`, `headRegistry`, `metricRegistry`;
+ * - architecture (what is shared): `trunkRegistry`, `architectureRegistry`;
+ * - weighting (how tasks combine): `weightingRegistry`.
+ * `Trainer` runs the joint optimizer over them; `runDomainCli` gives a domain its train/eval/predict app.
+ */
+export * from './arch/index.js';
+export * from './backend/index.js';
+export * from './cli/index.js';
+export * from './config/index.js';
+export * from './data/index.js';
+export * from './heads/index.js';
+export * from './io/index.js';
+export * from './metrics/index.js';
+export * from './model/index.js';
+export * from './nn/index.js';
+export * from './optim/index.js';
+export { ParameterLayout, type LayoutEntry } from './params/parameter-layout.js';
+export * from './tasks/index.js';
+export * from './train/index.js';
+export * from './trunk/index.js';
+export { DataError, ExitCode, PolytaskError, UsageError } from './util/errors.js';
+export { type LogLevel, logDebug, logInfo, setLogLevel } from './util/log.js';
+export { Registry } from './util/registry.js';
+export { Rng, type RngState } from './util/rng.js';
+export * from './weighting/index.js';
+export { twoTaskProblem, type TwoTaskOptions } from './synthetic/two-task.js';

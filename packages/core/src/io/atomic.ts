@@ -1,0 +1,48 @@
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync, openSync, fsyncSync, closeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+
+function writeSynced(path: string, data: string | Uint8Array): void {
+  writeFileSync(path, data);
+  const fd = openSync(path, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Writes one file atomically: temp file in the same folder, fsync, rename over the target. */
+export function writeFileAtomic(path: string, data: string | Uint8Array): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const tmp = join(dirname(path), `.${basename(path)}.tmp-${process.pid}`);
+  writeSynced(tmp, data);
+  renameSync(tmp, path);
+}
+
+/**
+ * Writes a folder of files so that readers see either the old folder or the new one, never a mix: the files
+ * go to a temp folder, then the old folder is moved aside, the new one renamed in and the old one removed.
+ * If the process dies between the two renames, `resolveFolder` finds the moved-aside copy.
+ */
+export function writeFolderAtomic(dir: string, files: Record<string, string | Uint8Array>): void {
+  const parent = dirname(dir);
+  mkdirSync(parent, { recursive: true });
+  const tmp = join(parent, `.${basename(dir)}.tmp-${process.pid}`);
+  rmSync(tmp, { recursive: true, force: true });
+  mkdirSync(tmp);
+  for (const [name, data] of Object.entries(files)) writeSynced(join(tmp, name), data);
+  const old = join(parent, `.${basename(dir)}.old-${process.pid}`);
+  const hadOld = existsSync(dir);
+  if (hadOld) renameSync(dir, old);
+  renameSync(tmp, dir);
+  if (hadOld) rmSync(old, { recursive: true, force: true });
+}
+
+/** The folder to read: `dir`, or its moved-aside copy when a write was interrupted between renames. */
+export function resolveFolder(dir: string): string | undefined {
+  if (existsSync(dir)) return dir;
+  const parent = dirname(dir);
+  if (!existsSync(parent)) return undefined;
+  const aside = readdirSync(parent).find((f) => f.startsWith(`.${basename(dir)}.old-`));
+  return aside ? join(parent, aside) : undefined;
+}

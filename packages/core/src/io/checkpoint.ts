@@ -1,0 +1,158 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { MultiTaskModel } from '../model/multi-task-model.js';
+import type { DataSpec } from '../trunk/trunk.js';
+import type { Optimizer, OptimizerState } from '../optim/optimizer.js';
+import { PolytaskError } from '../util/errors.js';
+import { resolveFolder, writeFolderAtomic } from './atomic.js';
+
+export const MODEL_JSON = 'model.json';
+export const WEIGHTS_BIN = 'weights.bin';
+export const OPTIMIZER_BIN = 'optimizer.bin';
+export const STATE_JSON = 'state.json';
+
+interface WeightSpec {
+  name: string;
+  shape: number[];
+  dtype: 'float32';
+}
+
+/** What, besides the weights, it takes to rebuild a model and use it without its training data. */
+export interface ModelMeta {
+  /** The resolved run config the model was built from. */
+  readonly config: unknown;
+  /** Preprocessing fitted on the training data (vocabularies, scalers), for eval and predict. */
+  readonly preprocessing: unknown;
+  /** Input shapes and data facts the trunk was built from. */
+  readonly dataSpec: DataSpec;
+}
+
+/** model.json: model meta + a tfjs-style weights manifest (flat layout order). */
+export interface ModelJson extends ModelMeta {
+  format: 'polytask-model';
+  formatVersion: 1;
+  weightsManifest: [{ paths: [typeof WEIGHTS_BIN]; weights: WeightSpec[] }];
+}
+
+/** Training state beyond the weights: where the run is and everything stateful besides the model. */
+export interface TrainingState {
+  epoch: number;
+  /** Batches of `epoch` already trained (the data position). */
+  batchInEpoch: number;
+  step: number;
+  rng: [number, number, number, number];
+  weighting: unknown;
+  /** Optimizer slot layout: per parameter, the number of slots. */
+  optimizerSlots: number[];
+  optimizerStep: number;
+  best: { score: number; epoch: number } | null;
+  epochsWithoutImprovement: number;
+  /** Running sums of the current epoch's per-task training losses (DWA needs epoch means). */
+  epochLossSums: number[];
+  epochLossCount: number;
+}
+
+function toBytes(chunks: Float32Array[]): Uint8Array {
+  const total = chunks.reduce((a, c) => a + c.length, 0);
+  const out = new Float32Array(total);
+  let o = 0;
+  for (const c of chunks) {
+    out.set(c, o);
+    o += c.length;
+  }
+  return new Uint8Array(out.buffer);
+}
+
+function modelFiles(model: MultiTaskModel, meta: ModelMeta | undefined): Record<string, string | Uint8Array> {
+  const json: ModelJson = {
+    format: 'polytask-model',
+    formatVersion: 1,
+    config: meta?.config ?? null,
+    preprocessing: meta?.preprocessing ?? null,
+    dataSpec: meta?.dataSpec ?? { inputs: {} },
+    weightsManifest: [
+      {
+        paths: [WEIGHTS_BIN],
+        weights: model.layout.entries.map((e) => ({ name: e.parameter.name, shape: e.shape, dtype: 'float32' as const })),
+      },
+    ],
+  };
+  return { [MODEL_JSON]: JSON.stringify(json, null, 1), [WEIGHTS_BIN]: toBytes([model.layout.read()]) };
+}
+
+/** Saves a model folder (model.json + weights.bin) atomically. */
+export function saveModel(dir: string, model: MultiTaskModel, meta?: ModelMeta): void {
+  writeFolderAtomic(dir, modelFiles(model, meta));
+}
+
+/** Saves a resumable training checkpoint: model + optimizer state + training state, atomically. */
+export function saveCheckpoint(
+  dir: string,
+  model: MultiTaskModel,
+  optimizer: Optimizer,
+  state: Omit<TrainingState, 'optimizerSlots' | 'optimizerStep'>,
+  meta?: ModelMeta,
+): void {
+  const opt = optimizer.getState();
+  const full: TrainingState = { ...state, optimizerSlots: opt.slots.map((s) => s.length), optimizerStep: opt.step };
+  writeFolderAtomic(dir, {
+    ...modelFiles(model, meta),
+    [OPTIMIZER_BIN]: toBytes(opt.slots.flat()),
+    [STATE_JSON]: JSON.stringify(full),
+  });
+}
+
+/** Reads model.json of a saved model folder (to rebuild the model before loading weights). */
+export function readModelJson(dir: string): ModelJson {
+  const folder = resolveFolder(dir);
+  if (!folder) throw new PolytaskError(`no saved model at ${dir}`);
+  try {
+    const json = JSON.parse(readFileSync(join(folder, MODEL_JSON), 'utf8')) as ModelJson;
+    if (json.format !== 'polytask-model') throw new Error(`not a Polytask model (format ${String(json.format)})`);
+    return json;
+  } catch (e) {
+    throw new PolytaskError(`${join(folder, MODEL_JSON)}: ${(e as Error).message}`);
+  }
+}
+
+/** Loads weights into a model built from the same config; checks names and shapes against the manifest. */
+export function loadWeights(dir: string, model: MultiTaskModel): void {
+  const folder = resolveFolder(dir)!;
+  const json = readModelJson(folder);
+  const specs = json.weightsManifest[0].weights;
+  const entries = model.layout.entries;
+  if (specs.length !== entries.length) {
+    throw new PolytaskError(`${folder}: ${specs.length} weights saved, the model has ${entries.length}`);
+  }
+  specs.forEach((s, i) => {
+    const e = entries[i]!;
+    if (s.name !== e.parameter.name || s.shape.join('x') !== e.shape.join('x')) {
+      throw new PolytaskError(`${folder}: weight ${i} is ${s.name} [${s.shape}], the model expects ${e.parameter.name} [${e.shape}]`);
+    }
+  });
+  const buf = readFileSync(join(folder, WEIGHTS_BIN));
+  const values = new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
+  model.layout.write(values);
+}
+
+/** Restores a checkpoint's weights and optimizer state; returns the training state. */
+export function loadCheckpoint(dir: string, model: MultiTaskModel, optimizer: Optimizer): TrainingState {
+  const folder = resolveFolder(dir);
+  if (!folder) throw new PolytaskError(`no checkpoint to resume at ${dir}`);
+  loadWeights(folder, model);
+  const state = JSON.parse(readFileSync(join(folder, STATE_JSON), 'utf8')) as TrainingState;
+  const buf = readFileSync(join(folder, OPTIMIZER_BIN));
+  const flat = new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
+  let o = 0;
+  const slots = state.optimizerSlots.map((count, i) => {
+    const size = optimizer.parameters[i]!.variable.size;
+    return Array.from({ length: count }, () => {
+      const s = flat.subarray(o, o + size);
+      o += size;
+      return s;
+    });
+  });
+  const opt: OptimizerState = { step: state.optimizerStep, slots };
+  optimizer.setState(opt);
+  return state;
+}

@@ -1,0 +1,1 @@
+export { type ComponentConfig, type ModelConfig, MultiTaskModel, createModel } from './multi-task-model.js';

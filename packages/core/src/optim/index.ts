@@ -1,0 +1,3 @@
+export { clipByGlobalNorm } from './clip.js';
+export { Optimizer, type OptimizerState } from './optimizer.js';
+export { learningRate } from './schedule.js';

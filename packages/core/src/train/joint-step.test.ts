@@ -1,0 +1,116 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { OptimizerConfig } from '../config/run-config.js';
+import { createModel } from '../model/multi-task-model.js';
+import { Optimizer } from '../optim/optimizer.js';
+import { twoTaskProblem } from '../synthetic/two-task.js';
+import { createTask } from '../tasks/task-kinds.js';
+import { tensorGrowth } from '../testing/index.js';
+import { Rng } from '../util/rng.js';
+import type { GradientWeighting, Weighting } from '../weighting/weighting.js';
+import { createEw } from '../weighting/ew.js';
+import { JointStep } from './joint-step.js';
+import { localReducer } from './reducer.js';
+import '../metrics/index.js';
+import '../arch/index.js';
+import '../trunk/index.js';
+import '../heads/index.js';
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+/** A gradient method that sums the task gradients: must reproduce EW exactly, in both modes. */
+const sumOfGradients: GradientWeighting = {
+  name: 'sum',
+  kind: 'gradient',
+  modes: ['parameters', 'representation'],
+  parameters: () => [],
+  getState: () => null,
+  setState: () => {},
+  combineGradients: (g) => ({ direction: tf.sum(g, 0) as tf.Tensor1D, weights: [1, 1] }),
+};
+
+function setup(arch: string, weighting: Weighting, mode?: 'parameters' | 'representation') {
+  const data = twoTaskProblem({ samples: 64, missingB: 0.3 });
+  const tasks = [createTask({ name: 'a', type: 'binary' }), createTask({ name: 'b', type: 'regression' })];
+  const options = arch === 'mmoe' ? { experts: 2, expertUnits: [6] } : arch === 'ple' ? { levels: 2, expertUnits: [6] } : { units: [6] };
+  const model = createModel({ trunk: { type: 'mlp', options: { units: [5] } }, architecture: { type: arch, options }, seed: 3 }, tasks, data.spec);
+  const optimizer = new Optimizer(model.trainableParameters(), OptimizerConfig.parse({ name: 'sgd', momentum: 0, lr: 1 }));
+  const step = new JointStep(model, model.tasks, weighting, optimizer, localReducer, mode);
+  const batch = data.gather(Array.from({ length: 32 }, (_, i) => i));
+  return { model, step, batch };
+}
+
+const stepOptions = (monitorCosines = false) => ({
+  lr: 0.1,
+  clipNorm: 0,
+  monitorCosines,
+  seed: 5,
+  weighting: { step: 0, epoch: 0, tasks: ['a', 'b'], rng: new Rng(1) },
+});
+
+describe('JointStep', () => {
+  for (const arch of ['hard', 'mmoe', 'ple', 'cross-stitch']) {
+    it(`${arch}: summed per-task gradients (parameter and representation mode) equal EW's update`, () => {
+      const results = (['loss', 'parameters', 'representation'] as const).map((mode) => {
+        const { model, step, batch } = setup(arch, mode === 'loss' ? createEw({}, { tasks: ['a', 'b'], seed: 0 }) : sumOfGradients, mode === 'loss' ? undefined : mode);
+        const r = step.run(batch, stepOptions());
+        const after = model.layout.read();
+        model.dispose();
+        return { losses: r.losses, after };
+      });
+      const [ew, param, rep] = results;
+      for (const other of [param!, rep!]) {
+        expect(other.losses[0]).toBeCloseTo(ew!.losses[0]!, 5);
+        expect(other.losses[1]).toBeCloseTo(ew!.losses[1]!, 5);
+        let worst = 0;
+        for (let i = 0; i < ew!.after.length; i++) worst = Math.max(worst, Math.abs(ew!.after[i]! - other.after[i]!));
+        expect(worst).toBeLessThan(1e-5);
+      }
+    });
+  }
+
+  it('head parameters receive only their own task gradient, whatever the shared combination', () => {
+    // A method that keeps only task a's row on the shared part: heads must move exactly as under EW.
+    const onlyA: GradientWeighting = {
+      ...sumOfGradients,
+      combineGradients: (g) => ({ direction: tf.tidy(() => g.slice([0, 0], [1, -1]).reshape([-1])) as tf.Tensor1D, weights: [1, 0] }),
+    };
+    const run = (w: Weighting) => {
+      const { model, step, batch } = setup('hard', w);
+      step.run(batch, stepOptions());
+      const heads = ['a', 'b'].map((t) => model.taskLayouts.get(t)!.read());
+      const shared = model.sharedLayout.read();
+      model.dispose();
+      return { heads, shared };
+    };
+    const ew = run(createEw({}, { tasks: ['a', 'b'], seed: 0 }));
+    const a = run(onlyA);
+    for (const t of [0, 1]) {
+      ew.heads[t]!.forEach((v, i) => expect(a.heads[t]![i]).toBeCloseTo(v, 6));
+    }
+    expect(a.shared.some((v, i) => Math.abs(v - ew.shared[i]!) > 1e-6)).toBe(true);
+  });
+
+  it('reports pairwise cosines of task gradients when asked', () => {
+    const { model, step, batch } = setup('hard', sumOfGradients);
+    const r = step.run(batch, stepOptions(true));
+    expect(r.cosines).toHaveLength(2);
+    expect(r.cosines![0]![0]).toBeCloseTo(1, 5);
+    expect(r.cosines![0]![1]).toBeCloseTo(r.cosines![1]![0]!, 6);
+    expect(Math.abs(r.cosines![0]![1]!)).toBeLessThanOrEqual(1);
+    model.dispose();
+  });
+
+  for (const mode of ['loss', 'parameters', 'representation'] as const) {
+    it(`does not leak tensors across steps (${mode})`, async () => {
+      const { model, step, batch } = setup('mmoe', mode === 'loss' ? createEw({}, { tasks: ['a', 'b'], seed: 0 }) : sumOfGradients, mode === 'loss' ? undefined : mode);
+      const growth = await tensorGrowth(() => {
+        step.run(batch, stepOptions(true));
+      });
+      expect(growth).toBe(0);
+      model.dispose();
+    });
+  }
+});

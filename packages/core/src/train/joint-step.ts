@@ -1,0 +1,307 @@
+import * as tf from '@tensorflow/tfjs';
+import type { Batch } from '../data/dataset.js';
+import type { ForwardContext, Parameter } from '../nn/module.js';
+import type { Optimizer } from '../optim/optimizer.js';
+import { clipByGlobalNorm } from '../optim/clip.js';
+import type { MultiTaskModel } from '../model/multi-task-model.js';
+import { ParameterLayout } from '../params/parameter-layout.js';
+import { type TaskSpec, taskLabelKey } from '../tasks/task-spec.js';
+import type { GradientMode, GradientWeighting, Weighting, WeightingContext } from '../weighting/weighting.js';
+import type { Reducer } from './reducer.js';
+
+export interface StepOptions {
+  readonly lr: number;
+  readonly clipNorm: number;
+  /** Compute the pairwise cosine of task gradients on the shared parameters this step. */
+  readonly monitorCosines: boolean;
+  readonly weighting: WeightingContext;
+  /** Seed of this step's stochastic layers (the same for every per-task pass of the step). */
+  readonly seed: number;
+}
+
+export interface StepResult {
+  /** Per-task loss before the update, in `tasks` order. */
+  readonly losses: number[];
+  readonly weights: number[];
+  readonly cosines?: number[][];
+  readonly gradientNorm?: number;
+}
+
+/** Masked loss of one task on a batch from its output. */
+export function taskLoss(task: TaskSpec, output: tf.Tensor, batch: Batch): tf.Scalar {
+  const key = taskLabelKey(task);
+  const labels = batch.labels[key];
+  if (!labels) throw new Error(`batch has no labels "${key}" for task "${task.name}"`);
+  return task.loss!(output, labels, batch.masks[key]);
+}
+
+/** Pairwise cosine similarity of the rows of a [T, D] matrix. */
+export function rowCosines(g: tf.Tensor2D): number[][] {
+  const gram = tf.tidy(() => tf.matMul(g, g, false, true));
+  const v = gram.arraySync() as number[][];
+  gram.dispose();
+  return v.map((row, i) => row.map((x, j) => x / Math.sqrt(Math.max(v[i]![i]! * v[j]![j]!, 1e-30))));
+}
+
+/**
+ * One optimisation step of the joint optimizer: forward, per-task losses, the weighting's combination of
+ * losses (loss methods) or of per-task gradients (gradient methods, in parameter or representation mode),
+ * then clip and apply. Head parameters only ever receive their own task's gradient.
+ */
+export class JointStep {
+  readonly mode: GradientMode | 'loss';
+  private readonly weightingParams: Parameter[];
+  /** Shared parameters on the decode side (heads read by several tasks, e.g. ESMM's CTR tower). */
+  private readonly sharedBranchLayout: ParameterLayout;
+  private readonly encoderLayout: ParameterLayout;
+
+  constructor(
+    readonly model: MultiTaskModel,
+    readonly tasks: readonly TaskSpec[],
+    readonly weighting: Weighting,
+    readonly optimizer: Optimizer,
+    readonly reducer: Reducer,
+    mode?: GradientMode,
+  ) {
+    this.weightingParams = weighting.parameters();
+    if (weighting.kind === 'loss') {
+      this.mode = 'loss';
+    } else {
+      const chosen = mode ?? weighting.modes[0]!;
+      if (!weighting.modes.includes(chosen)) {
+        throw new Error(`weighting ${weighting.name} does not support gradient mode "${chosen}" (valid: ${weighting.modes.join(', ')})`);
+      }
+      this.mode = chosen;
+    }
+    const encoder = new Set([...model.trunk.parameters(), ...model.architecture.sharedParameters()].map((p) => p.variable));
+    const shared = model.sharedLayout.parameters;
+    this.encoderLayout = new ParameterLayout(shared.filter((p) => encoder.has(p.variable)));
+    this.sharedBranchLayout = new ParameterLayout(shared.filter((p) => !encoder.has(p.variable)));
+  }
+
+  run(batch: Batch, options: StepOptions): StepResult {
+    const result =
+      this.mode === 'loss'
+        ? this.lossStep(batch, options)
+        : this.mode === 'parameters'
+          ? this.parameterStep(batch, options)
+          : this.representationStep(batch, options);
+    const w = this.weighting;
+    if (w.afterStep) {
+      w.afterStep(options.weighting, result.losses, () => this.evaluateLosses(batch, options.seed));
+    }
+    return result;
+  }
+
+  /** Loss values of the batch with the current weights (same dropout seed as the step). */
+  evaluateLosses(batch: Batch, seed: number): number[] {
+    const values = tf.tidy(() => {
+      const outputs = this.model.decode(this.model.encode(batch.inputs, { training: true, seed }), { training: true, seed }, this.tasks);
+      return tf.stack(this.tasks.map((t) => taskLoss(t, outputs[t.name]!, batch)));
+    });
+    const out = Array.from(values.dataSync());
+    values.dispose();
+    return this.reducer.reduceLosses(out);
+  }
+
+  private ctx(options: StepOptions): ForwardContext {
+    return { training: true, seed: options.seed };
+  }
+
+  /** Parameters the optimizer updates, in its order: shared, each task's, the weighting's. */
+  private optimizerOrder(): Parameter[] {
+    return [...this.optimizer.parameters];
+  }
+
+  private apply(gradByVariable: Map<tf.Variable, tf.Tensor>, options: StepOptions): number | undefined {
+    const raw: Array<tf.Tensor | undefined> = this.optimizerOrder().map((p) => gradByVariable.get(p.variable));
+    let grads = raw;
+    let norm: number | undefined;
+    if (options.clipNorm > 0) ({ grads, norm } = clipByGlobalNorm(raw, options.clipNorm));
+    this.optimizer.apply(grads, options.lr);
+    const owned = new Set<tf.Tensor>([...gradByVariable.values(), ...grads.filter((g): g is tf.Tensor => g !== undefined)]);
+    tf.dispose([...owned]);
+    return norm;
+  }
+
+  private lossStep(batch: Batch, options: StepOptions): StepResult {
+    const ctx = this.ctx(options);
+    const variables = this.optimizerOrder().map((p) => p.variable);
+    let lossTensor: tf.Tensor | undefined;
+    let weights: number[] = [];
+    const { value, grads } = tf.variableGrads(() => {
+      const outputs = this.model.forward(batch.inputs, ctx);
+      const losses = this.tasks.map((t) => taskLoss(t, outputs[t.name]!, batch));
+      lossTensor = tf.keep(tf.stack(losses));
+      const combined = (this.weighting as Extract<Weighting, { kind: 'loss' }>).combineLosses(losses, options.weighting);
+      weights = combined.weights;
+      return combined.total;
+    }, variables);
+    value.dispose();
+    const losses = this.reducer.reduceLosses(Array.from(lossTensor!.dataSync()));
+    lossTensor!.dispose();
+    const byVariable = new Map<tf.Variable, tf.Tensor>();
+    for (const v of variables) {
+      const g = grads[v.name];
+      if (g) byVariable.set(v, this.reducer.size > 1 ? this.reduced(g) : g);
+    }
+    const cosines = options.monitorCosines ? this.sharedCosines(batch, options) : undefined;
+    const gradientNorm = this.apply(byVariable, options);
+    return { losses, weights, cosines, gradientNorm };
+  }
+
+  private reduced(g: tf.Tensor): tf.Tensor {
+    const r = this.reducer.reduceGradients(g);
+    g.dispose();
+    return r;
+  }
+
+  /** Cosines of per-task gradients on the shared parameters (extra passes; loss methods only when asked). */
+  private sharedCosines(batch: Batch, options: StepOptions): number[][] {
+    const perTask = this.perTaskGradients(batch, options, this.model.sharedLayout, false);
+    const cos = rowCosines(perTask.matrix);
+    perTask.dispose();
+    return cos;
+  }
+
+  /**
+   * Per-task gradients: row t of `matrix` = gradient of task t's (transformed) loss w.r.t. `layout`;
+   * `own` = gradients of the task's own parameters (and the weighting's) when `withOwn`.
+   */
+  private perTaskGradients(batch: Batch, options: StepOptions, layout: ParameterLayout, withOwn: boolean) {
+    const ctx = this.ctx(options);
+    const own = new Map<tf.Variable, tf.Tensor>();
+    const losses: number[] = [];
+    const rows: tf.Tensor1D[] = [];
+    const w = this.weighting;
+    this.tasks.forEach((task, t) => {
+      const taskVars = withOwn ? [...(this.model.taskLayouts.get(task.name)?.variables ?? []), ...this.weightingParams.map((p) => p.variable)] : [];
+      const variables = [...layout.variables, ...taskVars];
+      let lossValue: tf.Tensor | undefined;
+      const { value, grads } = tf.variableGrads(() => {
+        const outputs = this.model.decode(this.model.encode(batch.inputs, ctx), ctx, [task]);
+        const loss = taskLoss(task, outputs[task.name]!, batch);
+        lossValue = tf.keep(loss.clone());
+        return this.transformed(w, loss, t, options);
+      }, variables);
+      value.dispose();
+      losses.push(lossValue!.dataSync()[0]!);
+      lossValue!.dispose();
+      rows.push(layout.flatten(layout.variables.map((v) => grads[v.name])));
+      for (const v of taskVars) {
+        const g = grads[v.name];
+        if (!g) continue;
+        const prev = own.get(v);
+        own.set(v, prev ? tf.tidy(() => tf.add(prev, g)) : g);
+        if (prev) {
+          prev.dispose();
+          g.dispose();
+        }
+      }
+      tf.dispose(layout.variables.map((v) => grads[v.name]).filter((g): g is tf.Tensor => g !== undefined));
+    });
+    const stacked = tf.stack(rows) as tf.Tensor2D;
+    tf.dispose(rows);
+    const matrix = this.reducer.size > 1 ? this.reduced(stacked) as tf.Tensor2D : stacked;
+    return {
+      matrix,
+      own,
+      losses: this.reducer.reduceLosses(losses),
+      dispose: () => {
+        matrix.dispose();
+        tf.dispose([...own.values()]);
+      },
+    };
+  }
+
+  /** Task t's loss after the weighting's per-task transform (IMTL-L scales, log losses), if it has one. */
+  private transformed(w: Weighting, loss: tf.Scalar, t: number, options: StepOptions): tf.Scalar {
+    if (w.kind !== 'gradient' || !w.transformLosses) return loss;
+    // transformLosses is elementwise: entry t depends on losses[t] only; the others are placeholders.
+    const all = this.tasks.map((_, i) => (i === t ? loss : tf.scalar(1)));
+    return w.transformLosses(all, options.weighting)[t]!;
+  }
+
+  private parameterStep(batch: Batch, options: StepOptions): StepResult {
+    const layout = this.model.sharedLayout;
+    const perTask = this.perTaskGradients(batch, options, layout, true);
+    const cosines = options.monitorCosines ? rowCosines(perTask.matrix) : undefined;
+    const combined = (this.weighting as GradientWeighting).combineGradients(perTask.matrix, perTask.losses, options.weighting);
+    const sharedGrads = layout.unflatten(combined.direction);
+    combined.direction.dispose();
+    const byVariable = new Map(perTask.own);
+    layout.variables.forEach((v, i) => byVariable.set(v, sharedGrads[i]!));
+    perTask.matrix.dispose();
+    const gradientNorm = this.apply(byVariable, options);
+    return { losses: perTask.losses, weights: combined.weights, cosines, gradientNorm };
+  }
+
+  private representationStep(batch: Batch, options: StepOptions): StepResult {
+    const ctx = this.ctx(options);
+    const w = this.weighting as GradientWeighting;
+    const representation = tf.tidy(() => this.model.encode(batch.inputs, ctx));
+    const repVars = representation.map((r) => tf.variable(r, true));
+    tf.dispose(representation);
+    const repLayout = new ParameterLayout(repVars.map((variable, i) => ({ name: `representation_${i}`, variable, trainable: true })));
+    const own = new Map<tf.Variable, tf.Tensor>();
+    const losses: number[] = [];
+    const rows: tf.Tensor1D[] = [];
+    this.tasks.forEach((task, t) => {
+      const decodeVars = [
+        ...(this.model.taskLayouts.get(task.name)?.variables ?? []),
+        ...this.sharedBranchLayout.variables,
+        ...this.weightingParams.map((p) => p.variable),
+      ];
+      let lossValue: tf.Tensor | undefined;
+      const { value, grads } = tf.variableGrads(() => {
+        const outputs = this.model.decode(repVars, ctx, [task]);
+        const loss = taskLoss(task, outputs[task.name]!, batch);
+        lossValue = tf.keep(loss.clone());
+        return this.transformed(w, loss, t, options);
+      }, [...repVars, ...decodeVars]);
+      value.dispose();
+      losses.push(lossValue!.dataSync()[0]!);
+      lossValue!.dispose();
+      rows.push(repLayout.flatten(repVars.map((v) => grads[v.name])));
+      tf.dispose(repVars.map((v) => grads[v.name]).filter((g): g is tf.Tensor => g !== undefined));
+      for (const v of decodeVars) {
+        const g = grads[v.name];
+        if (!g) continue;
+        const prev = own.get(v);
+        if (prev) {
+          own.set(v, tf.add(prev, g));
+          prev.dispose();
+          g.dispose();
+        } else {
+          own.set(v, g);
+        }
+      }
+    });
+    const stacked = tf.stack(rows) as tf.Tensor2D;
+    tf.dispose(rows);
+    const matrix = this.reducer.size > 1 ? (this.reduced(stacked) as tf.Tensor2D) : stacked;
+    const reducedLosses = this.reducer.reduceLosses(losses);
+    const combined = w.combineGradients(matrix, reducedLosses, options.weighting);
+    matrix.dispose();
+    const seeds = repLayout.unflatten(combined.direction);
+    combined.direction.dispose();
+    tf.dispose(repVars);
+    // One backward through the encoder with the combined representation gradient as the seed.
+    const encoderVars = this.encoderLayout.variables;
+    const byVariable = own;
+    if (encoderVars.length > 0) {
+      const { value, grads } = tf.variableGrads(() => {
+        const rep = this.model.encode(batch.inputs, ctx);
+        return tf.addN(rep.map((r, i) => tf.sum(tf.mul(r, seeds[i]!)))) as tf.Scalar;
+      }, encoderVars);
+      value.dispose();
+      for (const v of encoderVars) {
+        const g = grads[v.name];
+        if (g) byVariable.set(v, this.reducer.size > 1 ? this.reduced(g) : g);
+      }
+    }
+    tf.dispose(seeds);
+    const gradientNorm = this.apply(byVariable, options);
+    return { losses: reducedLosses, weights: combined.weights, gradientNorm, cosines: undefined };
+  }
+}

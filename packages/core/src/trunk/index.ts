@@ -1,0 +1,13 @@
+import { EmbeddingTrunk } from './embedding-trunk.js';
+import { IdentityTrunk } from './identity-trunk.js';
+import { MlpTrunk } from './mlp-trunk.js';
+import { trunkRegistry } from './trunk.js';
+
+trunkRegistry.register('mlp', (options, ctx) => new MlpTrunk(options, ctx));
+trunkRegistry.register('embedding', (options, ctx) => new EmbeddingTrunk(options, ctx));
+trunkRegistry.register('identity', (options, ctx) => new IdentityTrunk(options, ctx));
+
+export { EmbeddingTrunk, EmbeddingTrunkOptions } from './embedding-trunk.js';
+export { IdentityTrunk } from './identity-trunk.js';
+export { MlpTrunk, MlpTrunkOptions } from './mlp-trunk.js';
+export { type DataSpec, type Inputs, type Trunk, type TrunkBuildContext, type TrunkFactory, trunkRegistry } from './trunk.js';

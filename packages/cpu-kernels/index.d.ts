@@ -1,0 +1,58 @@
+/** The native binding. All buffers are used in place; outputs are fully overwritten. */
+export interface CpuKernels {
+  /**
+   * out[i] = op(a[aIndex[i]]) · op(b[bIndex[i]]) for i < batch, row-major. Matrices: a M×K (K×M when transA),
+   * b K×N (N×K when transB), out M×N. A null index means batch i (or 0 for an operand holding one matrix).
+   */
+  batchMatMul(
+    a: Float32Array,
+    b: Float32Array,
+    out: Float32Array,
+    batch: number,
+    m: number,
+    n: number,
+    k: number,
+    transA: boolean,
+    transB: boolean,
+    aIndex?: Int32Array | null,
+    bIndex?: Int32Array | null,
+  ): void;
+  /** y[r, c] = act(y[r, c] + bias[c or 0]) in place; prelu weights per column (or one). */
+  epilogue(
+    y: Float32Array,
+    rows: number,
+    cols: number,
+    bias: Float32Array | null,
+    activation: number,
+    leakyAlpha: number,
+    prelu: Float32Array | null,
+  ): void;
+  /** NHWC conv2d via im2col + sgemm, optional fused bias/activation. Filter [fh, fw, cin, cout]. */
+  conv2d(
+    x: Float32Array,
+    filter: Float32Array,
+    y: Float32Array,
+    ...geometryAndEpilogue: Array<number | Float32Array | null>
+  ): void;
+  /** dx = col2im(dy · filterᵀ); same geometry arguments as conv2d (n, h, w, cin, oh, ow, cout, fh, fw, sh, sw, dh, dw, padTop, padLeft). */
+  conv2dBackpropInput(dy: Float32Array, filter: Float32Array, dx: Float32Array, ...geometry: number[]): void;
+  /** dw = im2col(x)ᵀ · dy; same geometry arguments as conv2d. */
+  conv2dBackpropFilter(x: Float32Array, dy: Float32Array, dw: Float32Array, ...geometry: number[]): void;
+  /** OpenBLAS core (kernel family), build config and thread count. */
+  info(): { core: string; config: string; threads: number };
+  setThreads(threads: number): void;
+}
+
+/** The binding, or null when it was not built / cannot load (never throws). */
+export function loadCpuKernels(): CpuKernels | null;
+/** Why the last load returned null. */
+export function loadFailure(): string | undefined;
+export const Activation: Readonly<{
+  linear: 0;
+  relu: 1;
+  relu6: 2;
+  elu: 3;
+  leakyrelu: 4;
+  prelu: 5;
+  sigmoid: 6;
+}>;
