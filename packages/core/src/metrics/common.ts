@@ -25,7 +25,8 @@ export function parseOptions<S extends z.ZodType>(metric: string, schema: S, opt
 /** Number of samples B of a batch (the first dimension of the predictions). */
 export function batchSize(metric: string, predictions: tf.Tensor): number {
   const b = predictions.shape[0];
-  if (predictions.rank === 0 || b === undefined) throw new Error(`metric "${metric}": predictions must have a batch dimension, got a scalar`);
+  if (predictions.rank === 0 || b === undefined)
+    throw new Error(`metric "${metric}": predictions must have a batch dimension, got a scalar`);
   return b;
 }
 

@@ -75,9 +75,10 @@ export class EmbeddingTrunk implements Trunk {
   private pooledMulti(ids: tf.Tensor): tf.Tensor {
     const [b, f, k] = ids.shape as [number, number, number];
     const present = tf.cast(tf.greaterEqual(ids, 0), 'float32'); // [B, F, K]
-    const shifted = tf.add(ids, 1); // padding → row 0 of each field
-    const flat = this.multiEmbedding!.apply(shifted.reshape([b, f * k]) as tf.Tensor);
-    const vectors = flat.reshape([b, f, k, this.o.embeddingDim]);
+    const table = this.multiEmbedding!;
+    // Field f's padding id −1 maps to its own row offsets[f] (the +1 row per field), masked out below.
+    const global = tf.add(tf.add(ids, tf.scalar(1, 'int32')), tf.tensor3d(table.offsets, [1, f, 1], 'int32'));
+    const vectors = tf.gather(table.table.variable, global.reshape([-1])).reshape([b, f, k, this.o.embeddingDim]);
     const summed = tf.sum(tf.mul(vectors, present.expandDims(3)), 2);
     const counts = tf.maximum(tf.sum(present, 2), 1).expandDims(2);
     return tf.div(summed, counts).reshape([b, f * this.o.embeddingDim]);
