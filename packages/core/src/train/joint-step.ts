@@ -239,7 +239,8 @@ export class JointStep {
   private representationStep(batch: Batch, options: StepOptions): StepResult {
     const ctx = this.ctx(options);
     const w = this.weighting as GradientWeighting;
-    const representation = tf.tidy(() => this.model.encode(batch.inputs, ctx));
+    // Clones: a representation tensor may be a batch input itself (identity trunk), which must survive.
+    const representation = tf.tidy(() => this.model.encode(batch.inputs, ctx).map((r) => r.clone()));
     const repVars = representation.map((r) => tf.variable(r, true));
     tf.dispose(representation);
     const repLayout = new ParameterLayout(repVars.map((variable, i) => ({ name: `representation_${i}`, variable, trainable: true })));

@@ -247,6 +247,12 @@ export class Trainer {
     };
   }
 
+  /** Frees the optimizer's and the weighting's tensors (the model is the caller's). */
+  dispose(): void {
+    this.optimizer.dispose();
+    this.weighting.dispose?.();
+  }
+
   /** Tasks whose metrics are reported: all (prediction-only tasks too), or the single task of a baseline. */
   reportedTasks(): readonly TaskSpec[] {
     return this.options.train.singleTask !== undefined ? this.tasks : this.model.tasks;

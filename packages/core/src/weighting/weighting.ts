@@ -48,6 +48,8 @@ interface WeightingBase {
   /** Serializable state for checkpoints (JSON). */
   getState(): unknown;
   setState(state: unknown): void;
+  /** Frees the tensors and variables the method owns (UW/IMTL variables, DB-MTL gradient buffer). Optional. */
+  dispose?(): void;
 }
 
 /** Loss-level method: one differentiable combination of the task losses, one backward pass. */

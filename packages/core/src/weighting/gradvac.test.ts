@@ -1,0 +1,60 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createGradVac } from './gradvac.js';
+import { buildContext, dotRows, stepContext } from './test-support.js';
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+describe('GradVac', () => {
+  it('already-aligned gradients are left unchanged (sum), and the targets move to β·cos', () => {
+    const w = createGradVac({}, buildContext(2));
+    const rows = [
+      [1, 1],
+      [2, 0.5],
+    ];
+    const g = tf.tensor2d(rows);
+    const r = w.combineGradients(g, [1, 1], stepContext(2));
+    expect(r.weights).toEqual([1, 1]);
+    Array.from(r.direction.dataSync()).forEach((x, i) => {
+      expect(x).toBeCloseTo(rows[0]![i]! + rows[1]![i]!, 6);
+    });
+    const cos = dotRows(rows[0]!, rows[1]!) / Math.sqrt(dotRows(rows[0]!, rows[0]!) * dotRows(rows[1]!, rows[1]!));
+    const rho = (w.getState() as { rho: number[][] }).rho;
+    expect(rho[0]![1]).toBeCloseTo(0.5 * cos, 6);
+    tf.dispose([g, r.direction]);
+  });
+
+  it('with target 0 (first step) a conflicting pair is made orthogonal, i.e. PCGrad', () => {
+    const w = createGradVac({}, buildContext(2));
+    const g1 = [1, 0.5];
+    const g2 = [-1, 0.8];
+    const c = dotRows(g1, g2);
+    const g = tf.tensor2d([g1, g2]);
+    const r = w.combineGradients(g, [1, 1], stepContext(2));
+    const expected = g1.map((x, i) => x - (c / dotRows(g2, g2)) * g2[i]! + g2[i]! - (c / dotRows(g1, g1)) * x);
+    Array.from(r.direction.dataSync()).forEach((x, i) => {
+      expect(x).toBeCloseTo(expected[i]!, 5);
+    });
+    tf.dispose([g, r.direction]);
+  });
+
+  it('a positive target raises the cosine of pc_i with g_j exactly to the target', () => {
+    const w = createGradVac({}, buildContext(2));
+    w.setState({
+      rho: [
+        [0, 0.6],
+        [0.6, 0],
+      ],
+    });
+    const g1 = [1, 0];
+    const g2 = [0, 1]; // cos = 0 < 0.6
+    const g = tf.tensor2d([g1, g2]);
+    const r = w.combineGradients(g, [1, 1], stepContext(2));
+    // pc_1 = g1 + w g2 with cos(pc_1, g2) = 0.6 → w = 0.75.
+    expect(r.weights[1]).toBeCloseTo(1 + 0.75, 5);
+    expect(r.weights[0]).toBeCloseTo(1 + 0.75, 5);
+    tf.dispose([g, r.direction]);
+  });
+});
