@@ -1,2 +1,2 @@
 export type { DomainAdapter, DomainData, LoadDataOptions } from './domain.js';
-export { type MetricsReport, runDomainCli } from './run-domain-cli.js';
+export { type DomainCliOptions, type MetricsReport, type ReportWriter, runDomainCli } from './run-domain-cli.js';

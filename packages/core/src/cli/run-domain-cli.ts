@@ -178,11 +178,23 @@ async function predict(domain: DomainAdapter, opts: Record<string, unknown>): Pr
   model.dispose();
 }
 
+/** Turns a run folder into charts and a summary; returns the markdown file written (see @polytask/report). */
+export type ReportWriter = (runDir: string, outDir?: string) => Promise<{ markdownFile: string }>;
+
+export interface DomainCliOptions {
+  /** Adds `report --run DIR [--out DIR]`; kept out of core so core does not pull in the chart renderer. */
+  readonly report?: ReportWriter;
+}
+
 /**
- * The standard app of a domain: `polytask-<name> train | eval | predict` with the contract in the README.
- * Returns the exit code: 0 success, 1 failure, 2 bad usage or invalid config.
+ * The standard app of a domain: `polytask-<name> train | eval | predict [| report]` with the contract in the
+ * README. Returns the exit code: 0 success, 1 failure, 2 bad usage or invalid config.
  */
-export async function runDomainCli(domain: DomainAdapter, argv: readonly string[] = process.argv): Promise<number> {
+export async function runDomainCli(
+  domain: DomainAdapter,
+  argv: readonly string[] = process.argv,
+  options: DomainCliOptions = {},
+): Promise<number> {
   const program = new Command(`polytask-${domain.name}`)
     .description(`Multi-task ${domain.name} models: train, evaluate, predict`)
     .exitOverride()
@@ -218,6 +230,18 @@ export async function runDomainCli(domain: DomainAdapter, argv: readonly string[
     .option('--input <file>', 'JSON lines of raw records, or - for stdin', '-')
     .option(backendOption, backendHelp)
     .action((opts) => predict(domain, opts));
+  const report = options.report;
+  if (report) {
+    program
+      .command('report')
+      .description('charts (loss, task weights, gradient conflict, metrics) and report.md from a training run')
+      .requiredOption('--run <dir>', 'the --out folder of a train run')
+      .option('--out <dir>', 'where to write (default: RUN/report)')
+      .action(async (opts) => {
+        const written = await report(resolve(String(opts.run)), opts.out === undefined ? undefined : resolve(String(opts.out)));
+        process.stdout.write(`${written.markdownFile}\n`);
+      });
+  }
 
   try {
     await program.parseAsync([...argv]);
