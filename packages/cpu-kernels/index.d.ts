@@ -28,16 +28,13 @@ export interface CpuKernels {
     prelu: Float32Array | null,
   ): void;
   /** NHWC conv2d via im2col + sgemm, optional fused bias/activation. Filter [fh, fw, cin, cout]. */
-  conv2d(
-    x: Float32Array,
-    filter: Float32Array,
-    y: Float32Array,
-    ...geometryAndEpilogue: Array<number | Float32Array | null>
-  ): void;
+  conv2d(x: Float32Array, filter: Float32Array, y: Float32Array, ...geometryAndEpilogue: Array<number | Float32Array | null>): void;
   /** dx = col2im(dy · filterᵀ); same geometry arguments as conv2d (n, h, w, cin, oh, ow, cout, fh, fw, sh, sw, dh, dw, padTop, padLeft). */
   conv2dBackpropInput(dy: Float32Array, filter: Float32Array, dx: Float32Array, ...geometry: number[]): void;
   /** dw = im2col(x)ᵀ · dy; same geometry arguments as conv2d. */
   conv2dBackpropFilter(x: Float32Array, dy: Float32Array, dw: Float32Array, ...geometry: number[]): void;
+  /** y = exp(x) element-wise (vectorised polynomial expf, relative error < 3e-7 in the normal range). */
+  exp(x: Float32Array, y: Float32Array): void;
   /** OpenBLAS core (kernel family), build config and thread count. */
   info(): { core: string; config: string; threads: number };
   setThreads(threads: number): void;

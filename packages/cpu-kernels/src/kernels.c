@@ -271,6 +271,23 @@ static void col2im(const ConvGeom *g, const float *col, int64_t b0, int64_t nb, 
   }
 }
 
+/*
+ * Grow-only scratch buffer for the im2col matrix, one per thread (worker_threads each get their own). Reusing it
+ * avoids a fresh multi-MB malloc per call, which glibc serves with mmap: every call would page-fault the whole
+ * matrix in again (that cost more than the GEMM).
+ */
+static _Thread_local float *scratch = NULL;
+static _Thread_local size_t scratch_len = 0;
+
+static float *get_scratch(size_t floats) {
+  if (floats > scratch_len) {
+    free(scratch);
+    scratch = (float *)malloc(sizeof(float) * floats);
+    scratch_len = scratch ? floats : 0;
+  }
+  return scratch;
+}
+
 static int64_t chunk_images(const ConvGeom *g) {
   int64_t per = g->oh * g->ow * g->fh * g->fw * g->cin;
   int64_t nb = per > 0 ? COL_LIMIT / per : g->n;
@@ -316,7 +333,7 @@ static napi_value Conv2d(napi_env env, napi_callback_info info) {
                 (int)g.cout, 0.0f, y, (int)g.cout);
   } else {
     int64_t nb = chunk_images(&g);
-    float *col = (float *)malloc(sizeof(float) * nb * P * K);
+    float *col = get_scratch((size_t)(nb * P * K));
     if (!col) {
       napi_throw_error(env, NULL, "conv2d: out of memory");
       return NULL;
@@ -327,7 +344,6 @@ static napi_value Conv2d(napi_env env, napi_callback_info info) {
       cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)(cnt * P), (int)g.cout, (int)K, 1.0f, col, (int)K, f,
                   (int)g.cout, 0.0f, y + b0 * P * g.cout, (int)g.cout);
     }
-    free(col);
   }
   epilogue(y, g.n * P, g.cout, bias, (int64_t)lbias, act, alpha, prelu, (int64_t)lprelu);
   return NULL;
@@ -357,7 +373,7 @@ static napi_value Conv2dBackpropInput(napi_env env, napi_callback_info info) {
   }
   memset(dx, 0, sizeof(float) * g.n * g.h * g.w * g.cin);
   int64_t nb = chunk_images(&g);
-  float *col = (float *)malloc(sizeof(float) * nb * P * K);
+  float *col = get_scratch((size_t)(nb * P * K));
   if (!col) {
     napi_throw_error(env, NULL, "conv2dBackpropInput: out of memory");
     return NULL;
@@ -368,7 +384,6 @@ static napi_value Conv2dBackpropInput(napi_env env, napi_callback_info info) {
                 dy + b0 * P * g.cout, (int)g.cout, f, (int)g.cout, 0.0f, col, (int)K);
     col2im(&g, col, b0, cnt, dx);
   }
-  free(col);
   return NULL;
 }
 
@@ -399,7 +414,7 @@ static napi_value Conv2dBackpropFilter(napi_env env, napi_callback_info info) {
     return NULL;
   }
   int64_t nb = chunk_images(&g);
-  float *col = (float *)malloc(sizeof(float) * nb * P * K);
+  float *col = get_scratch((size_t)(nb * P * K));
   if (!col) {
     napi_throw_error(env, NULL, "conv2dBackpropFilter: out of memory");
     return NULL;
@@ -410,7 +425,58 @@ static napi_value Conv2dBackpropFilter(napi_env env, napi_callback_info info) {
     cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)K, (int)g.cout, (int)(cnt * P), 1.0f, col, (int)K,
                 dy + b0 * P * g.cout, (int)g.cout, b0 == 0 ? 0.0f : 1.0f, dw, (int)g.cout);
   }
-  free(col);
+  return NULL;
+}
+
+/* ---------------------------------------------------------------- element-wise */
+
+/*
+ * expf that the compiler vectorises (Cephes-style: x = n·ln2 + r, |r| ≤ ln2/2, degree-6 polynomial, 2^n through the
+ * exponent bits). Relative error < 3e-7 for results in the normal float range; results below FLT_MIN flush to 0,
+ * overflow gives +inf, NaN stays NaN.
+ */
+static inline float exp_one(float x) {
+  const float hi = 88.3762626647949f, lo = -87.3365447505531f;
+  float xc = x > hi ? hi : x;
+  xc = xc < lo ? lo : xc;
+  float t = xc * 1.44269504088896341f;
+  int32_t ni = (int32_t)(t + (t >= 0.0f ? 0.5f : -0.5f));
+  float n = (float)ni;
+  float r = xc - n * 0.693359375f;
+  r = r - n * -2.12194440e-4f;
+  float p = 1.9875691500e-4f;
+  p = p * r + 1.3981999507e-3f;
+  p = p * r + 8.3334519073e-3f;
+  p = p * r + 4.1665795894e-2f;
+  p = p * r + 1.6666665459e-1f;
+  p = p * r + 5.0000001201e-1f;
+  p = p * r * r + r + 1.0f;
+  int32_t bits = (ni + 127) << 23;
+  float scale;
+  memcpy(&scale, &bits, sizeof scale);
+  float y = p * scale;
+  y = x > hi ? __builtin_inff() : y;
+  y = x < lo ? 0.0f : y;
+  return x != x ? x : y;
+}
+
+static void exp_range(const float *restrict x, float *restrict y, int64_t n) {
+  for (int64_t i = 0; i < n; i++) y[i] = exp_one(x[i]);
+}
+
+/* exp(x, y): y = exp(x), element-wise. */
+static napi_value Exp(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  float *x, *y;
+  size_t lx, ly;
+  if (argc < 2 || !arg_f32(env, argv[0], &x, &lx) || !arg_f32(env, argv[1], &y, &ly)) return NULL;
+  if (ly < lx) {
+    napi_throw_range_error(env, NULL, "exp: output too small");
+    return NULL;
+  }
+  exp_range(x, y, (int64_t)lx);
   return NULL;
 }
 
@@ -446,6 +512,7 @@ static napi_value Init(napi_env env, napi_value exports) {
       {"conv2d", NULL, Conv2d, NULL, NULL, NULL, napi_default, NULL},
       {"conv2dBackpropInput", NULL, Conv2dBackpropInput, NULL, NULL, NULL, napi_default, NULL},
       {"conv2dBackpropFilter", NULL, Conv2dBackpropFilter, NULL, NULL, NULL, napi_default, NULL},
+      {"exp", NULL, Exp, NULL, NULL, NULL, napi_default, NULL},
       {"info", NULL, Info, NULL, NULL, NULL, napi_default, NULL},
       {"setThreads", NULL, SetThreads, NULL, NULL, NULL, napi_default, NULL},
   };

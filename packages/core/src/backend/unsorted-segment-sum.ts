@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
 import { sizeFromShape, tensorAccess } from './tensor-access.js';
 
 /**

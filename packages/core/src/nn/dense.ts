@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../util/rng.js';
 import { type Activation, activate } from './activations.js';
 import { glorotUniform } from './init.js';
-import { type ForwardContext, type Module, type Parameter, createParameter } from './module.js';
+import { createParameter, type ForwardContext, type Module, type Parameter } from './module.js';
 
 export interface DenseOptions {
   activation?: Activation;
@@ -29,7 +29,7 @@ export class Dense implements Module {
 
   apply(x: tf.Tensor, _ctx?: ForwardContext): tf.Tensor {
     return tf.tidy(() => {
-      const flat = x.rank === 2 ? (x as tf.Tensor2D) : x.reshape([-1, this.inputUnits]) as tf.Tensor2D;
+      const flat = x.rank === 2 ? (x as tf.Tensor2D) : (x.reshape([-1, this.inputUnits]) as tf.Tensor2D);
       const act = this.activation === 'relu' ? 'relu' : 'linear';
       let y: tf.Tensor = tf.fused.matMul({
         a: flat,

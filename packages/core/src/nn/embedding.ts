@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../util/rng.js';
 import { embeddingUniform } from './init.js';
-import { type Module, type Parameter, createParameter } from './module.js';
+import { createParameter, type Module, type Parameter } from './module.js';
 
 /**
  * One embedding table shared by several sparse fields: field f's ids live at rows offsets[f] + id, as in the

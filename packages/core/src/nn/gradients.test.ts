@@ -28,7 +28,11 @@ function checkGradients(params: Parameter[], f: () => tf.Scalar): void {
 }
 
 // float32 central differences: smooth activations and a smooth loss keep the check meaningful.
-const x = () => tf.tensor2d([[0.3, -0.7, 1.1], [0.5, 0.2, -0.4]]);
+const x = () =>
+  tf.tensor2d([
+    [0.3, -0.7, 1.1],
+    [0.5, 0.2, -0.4],
+  ]);
 
 describe('numerical gradient checks of core layers', () => {
   it('Dense (tanh) under a quadratic loss', () => {
@@ -43,7 +47,16 @@ describe('numerical gradient checks of core layers', () => {
 
   it('MMoE gate mixing experts', () => {
     const g = new Gate('g', 3, 2, new Rng(3));
-    const experts = tf.tensor3d([[[1, 2], [0.5, -1]], [[0.2, 0.1], [-0.3, 0.7]]]);
+    const experts = tf.tensor3d([
+      [
+        [1, 2],
+        [0.5, -1],
+      ],
+      [
+        [0.2, 0.1],
+        [-0.3, 0.7],
+      ],
+    ]);
     checkGradients(g.parameters(), () => tf.sum(tf.square(g.mix(x(), experts))) as tf.Scalar);
   });
 
@@ -53,11 +66,24 @@ describe('numerical gradient checks of core layers', () => {
       {
         name: 't',
         rng: new Rng(4),
-        data: { inputs: { sparse: { shape: [2], dtype: 'int32' }, dense: { shape: [1], dtype: 'float32' }, multi: { shape: [1, 3], dtype: 'int32' } } },
+        data: {
+          inputs: {
+            sparse: { shape: [2], dtype: 'int32' },
+            dense: { shape: [1], dtype: 'float32' },
+            multi: { shape: [1, 3], dtype: 'int32' },
+          },
+        },
       },
     );
     const inputs = () => ({
-      sparse: tf.tensor2d([[0, 3], [2, 1]], undefined, 'int32'),
+      sparse: tf.tensor2d(
+        [
+          [0, 3],
+          [2, 1],
+        ],
+        undefined,
+        'int32',
+      ),
       dense: tf.tensor2d([[0.5], [-1]]),
       multi: tf.tensor3d([[[0, 4, -1]], [[2, -1, -1]]], undefined, 'int32'),
     });
@@ -80,9 +106,15 @@ describe('numerical gradient checks of core layers', () => {
     const loss = () =>
       tf.tidy(() => {
         const rep = cs.encode(x(), { training: false });
-        return tf.add(tf.sum(tf.square(tf.tanh(cs.decode(rep, 'a', { training: false })))), tf.sum(tf.tanh(cs.decode(rep, 'b', { training: false })))) as tf.Scalar;
+        return tf.add(
+          tf.sum(tf.square(tf.tanh(cs.decode(rep, 'a', { training: false })))),
+          tf.sum(tf.tanh(cs.decode(rep, 'b', { training: false }))),
+        ) as tf.Scalar;
       });
     // ReLU columns: keep inputs away from kinks by checking only the stitch units and last layers precisely.
-    checkGradients(cs.parameters().filter((p) => p.name.includes('stitch') || p.name.includes('dense_1')), loss);
+    checkGradients(
+      cs.parameters().filter((p) => p.name.includes('stitch') || p.name.includes('dense_1')),
+      loss,
+    );
   });
 });

@@ -26,7 +26,10 @@ export interface Module {
 }
 
 export function trainableVariables(module: Module): tf.Variable[] {
-  return module.parameters().filter((p) => p.trainable).map((p) => p.variable);
+  return module
+    .parameters()
+    .filter((p) => p.trainable)
+    .map((p) => p.variable);
 }
 
 /** Collects the parameters of child modules in order. */

@@ -1,0 +1,133 @@
+/**
+ * `npm run bench:weighting [-- --methods EW,PCGrad,... --steps N --backend NAME]`
+ *
+ * Step time of every joint-optimizer method on the recsys MMoE reference config (<peers>/configs/recsys_mmoe.json),
+ * built with core's model (embedding trunk → MMoE → towers) and trained by core's JointStep + Adam, as a ratio to
+ * EW in the same process. Prints one JSON line per method and, last, a summary line.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as tf from '@tensorflow/tfjs';
+import {
+  createModel,
+  createTask,
+  type GradientMode,
+  InMemoryDataset,
+  JointStep,
+  localReducer,
+  Optimizer,
+  OptimizerConfig,
+  Rng,
+  selectBackend,
+  weightingRegistry,
+} from '../packages/core/src/index.js';
+
+const repoRoot = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+const args = process.argv.slice(2);
+const arg = (name: string) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+
+interface MmoeConfig {
+  batch: number;
+  sparse_fields: number;
+  vocab_per_field: number;
+  embedding_dim: number;
+  dense_features: number;
+  experts: number;
+  expert_units: number[];
+  tower_units: number[];
+  tasks: string[];
+  optimizer: { lr: number };
+  warmup_steps: number;
+  steps: number;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+async function main(): Promise<void> {
+  const peers = process.env.POLYTASK_PEERS ?? path.resolve(repoRoot, '..', 'shared', 'peers');
+  const cfg = JSON.parse(readFileSync(path.join(peers, 'configs', 'recsys_mmoe.json'), 'utf8')) as MmoeConfig;
+  const backend = await selectBackend({ backend: arg('backend') });
+  const steps = Number(arg('steps') ?? 8);
+  const warmup = 2;
+  const aliases = new Set(['DB-MTL', 'Nash-MTL', 'Aligned-MTL']);
+  const methods = arg('methods')?.split(',') ?? ['EW', ...weightingRegistry.names().filter((n) => n !== 'EW' && !aliases.has(n))];
+
+  // One batch of random data with the reference's shapes (ids local per field; the trunk adds field offsets).
+  const B = cfg.batch;
+  const rng = new Rng(0);
+  const ids = Int32Array.from({ length: B * cfg.sparse_fields }, () => rng.int(cfg.vocab_per_field));
+  const dense = Float32Array.from({ length: B * cfg.dense_features }, () => rng.normal());
+  const labels = Object.fromEntries(
+    cfg.tasks.map((t, i) => [t, { data: Float32Array.from({ length: B }, () => (rng.next() < [0.2, 0.05][i]! ? 1 : 0)), shape: [] }]),
+  );
+  const data = new InMemoryDataset({
+    inputs: { sparse: { data: ids, shape: [cfg.sparse_fields] }, dense: { data: dense, shape: [cfg.dense_features] } },
+    labels,
+    meta: { sparseVocabSizes: Array.from({ length: cfg.sparse_fields }, () => cfg.vocab_per_field) },
+  });
+  const batch = data.gather(Array.from({ length: B }, (_, i) => i));
+  const tasks = cfg.tasks.map((name) => createTask({ name, type: 'binary', head: { type: 'mlp', options: { units: cfg.tower_units } } }));
+
+  let ewMs = 0;
+  const results: Array<{ method: string; mode: string; ms: number; ratio: number }> = [];
+  // Every gradient method is timed in each mode it is valid in (parameters: one backward per task through the whole
+  // model; representation: per-task backward through the heads only, then one through the trunk).
+  const runs = methods.flatMap((method) => {
+    const probe = weightingRegistry.get(method)({}, { tasks: cfg.tasks, seed: 0 });
+    const modes: Array<GradientMode | undefined> = probe.kind === 'gradient' ? [...probe.modes] : [undefined];
+    probe.dispose?.();
+    return modes.map((mode) => ({ method, mode }));
+  });
+  for (const { method, mode } of runs) {
+    const model = createModel(
+      {
+        trunk: { type: 'embedding', options: { embeddingDim: cfg.embedding_dim } },
+        architecture: { type: 'mmoe', options: { experts: cfg.experts, expertUnits: cfg.expert_units } },
+        seed: 0,
+      },
+      tasks,
+      data.spec,
+    );
+    const weighting = weightingRegistry.get(method)({}, { tasks: cfg.tasks, seed: 0 });
+    const optimizer = new Optimizer(
+      [...model.trainableParameters(), ...weighting.parameters()],
+      OptimizerConfig.parse({ lr: cfg.optimizer.lr }),
+    );
+    const step = new JointStep(model, model.tasks, weighting, optimizer, localReducer, mode);
+    const times: number[] = [];
+    for (let s = 0; s < warmup + steps; s++) {
+      const t0 = performance.now();
+      step.run(batch, {
+        lr: cfg.optimizer.lr,
+        clipNorm: 0,
+        monitorCosines: false,
+        seed: s,
+        weighting: { step: s, epoch: 0, tasks: cfg.tasks, rng },
+      });
+      if (s >= warmup) times.push(performance.now() - t0);
+    }
+    const ms = median(times);
+    if (method === 'EW') ewMs = ms;
+    const row = { method, mode: step.mode, ms: Math.round(ms * 10) / 10, ratio: ewMs ? Math.round((ms / ewMs) * 100) / 100 : Number.NaN };
+    results.push(row);
+    console.log(JSON.stringify(row));
+    optimizer.dispose();
+    weighting.dispose?.();
+    model.dispose();
+  }
+  tf.dispose([...Object.values(batch.inputs), ...Object.values(batch.labels)]);
+  console.log(JSON.stringify({ bench: 'weighting', config: 'recsys_mmoe', backend: backend.detail, steps, results }));
+}
+
+main().catch((e) => {
+  process.stderr.write(`${(e as Error).stack}\n`);
+  process.exit(1);
+});

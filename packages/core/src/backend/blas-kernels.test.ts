@@ -1,0 +1,274 @@
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type BlasRegistration, registerBlasKernels } from './blas-kernels.js';
+import { registerMissingKernels } from './missing-kernels.js';
+import { loadNativeKernels } from './native.js';
+import { numericalGradient, Rng, randomArray, relError, runOn } from './test-helpers.js';
+
+const native = (await loadNativeKernels()).kernels;
+type In = { values: Float32Array; shape: number[] };
+type Fn = (...xs: tf.Tensor[]) => tf.Tensor | tf.Tensor[];
+const rng = new Rng(42);
+const input = (shape: number[]): In => ({
+  values: randomArray(
+    rng,
+    shape.reduce((a, b) => a * b, 1),
+  ),
+  shape,
+});
+
+describe.skipIf(!native).each(['wasm', 'cpu'])('BLAS kernel overrides on %s', (backend) => {
+  let reg: BlasRegistration;
+  beforeAll(async () => {
+    await tf.setBackend(backend);
+    registerMissingKernels(backend);
+    reg = registerBlasKernels(backend, native!);
+  });
+  afterAll(() => reg.restore());
+
+  /** Runs fn with the overrides and with the backend's own kernels; expects equal shapes and values within 1e-4. */
+  function compare(inputs: In[], fn: Fn, label = '', plainFn: Fn = fn): void {
+    const engineBackend = tf.engine().backend as unknown as { numDataIds(): number };
+    const tensors = tf.memory().numTensors;
+    const ids = engineBackend.numDataIds();
+    const fast = runOn(backend, inputs, fn);
+    expect(tf.memory().numTensors).toBe(tensors);
+    expect(engineBackend.numDataIds()).toBe(ids);
+    reg.restore();
+    let plain: ReturnType<typeof runOn>;
+    try {
+      plain = runOn(backend, inputs, plainFn);
+    } finally {
+      reg = registerBlasKernels(backend, native!);
+    }
+    expect(fast.length).toBe(plain.length);
+    fast.forEach((o, i) => {
+      expect(o.shape, label).toEqual(plain[i]!.shape);
+      expect(relError(o.values, plain[i]!.values), label).toBeLessThan(1e-4);
+    });
+  }
+
+  it('BatchMatMul: transposes, batches, broadcast batch dims, odd sizes', () => {
+    const cases: Array<[number[], number[], boolean, boolean]> = [
+      [[5, 7], [7, 3], false, false],
+      [[7, 5], [7, 3], true, false],
+      [[5, 7], [3, 7], false, true],
+      [[7, 5], [3, 7], true, true],
+      [[1, 1], [1, 1], false, false],
+      [[33, 65], [65, 17], false, false],
+      [[4, 5, 7], [4, 7, 3], false, false],
+      [[4, 7, 5], [4, 3, 7], true, true],
+      [[1, 5, 7], [4, 7, 3], false, false],
+      [[4, 5, 7], [1, 7, 3], false, false],
+      [[3, 5, 7], [7, 3], false, false],
+      [[2, 3, 5, 7], [3, 7, 3], false, false],
+    ];
+    for (const [a, b, ta, tb] of cases) compare([input(a), input(b)], (x, y) => tf.matMul(x!, y!, ta, tb), `${a} x ${b} ${ta} ${tb}`);
+    // Batch dims that both broadcast ([2,1] with [3]): the stock kernels get these wrong, so the reference
+    // broadcasts explicitly first.
+    for (const [a, b, ta, tb, outer] of [
+      [[2, 1, 5, 7], [3, 7, 3], false, false, [2, 3]],
+      [[2, 1, 7, 5], [1, 3, 3, 7], true, true, [2, 3]],
+    ] as Array<[number[], number[], boolean, boolean, number[]]>) {
+      compare(
+        [input(a), input(b)],
+        (x, y) => tf.matMul(x!, y!, ta, tb),
+        `${a} x ${b}`,
+        (x, y) => tf.matMul(tf.broadcastTo(x!, [...outer, ...a.slice(-2)]), tf.broadcastTo(y!, [...outer, ...b.slice(-2)]), ta, tb),
+      );
+    }
+  });
+
+  // The reference composes matMul + bias + activation from plain ops: the stock wasm _FusedMatMul adds the bias at
+  // wrong positions when transposeA is set (tfjs 4.22), so it cannot serve as the reference.
+  const activate = (y: tf.Tensor, activation: string, w?: tf.Tensor): tf.Tensor => {
+    switch (activation) {
+      case 'relu':
+        return tf.relu(y);
+      case 'relu6':
+        return tf.relu6(y);
+      case 'elu':
+        return tf.elu(y);
+      case 'leakyrelu':
+        return tf.leakyRelu(y, 0.3);
+      case 'sigmoid':
+        return tf.sigmoid(y);
+      case 'prelu':
+        return tf.prelu(y, w!);
+      default:
+        return y;
+    }
+  };
+
+  it('_FusedMatMul: bias and every activation, transposes, batches, full-shape bias', () => {
+    const acts = ['linear', 'relu', 'relu6', 'elu', 'leakyrelu', 'sigmoid'] as const;
+    for (const activation of acts) {
+      for (const [ta, tb] of [
+        [false, false],
+        [true, false],
+        [false, true],
+        [true, true],
+      ] as const) {
+        const a = input(ta ? [9, 6] : [6, 9]);
+        const b = input(tb ? [5, 9] : [9, 5]);
+        compare(
+          [a, b, input([5])],
+          (x, y, bias) =>
+            tf.fused.matMul({
+              a: x as tf.Tensor2D,
+              b: y as tf.Tensor2D,
+              transposeA: ta,
+              transposeB: tb,
+              bias,
+              activation,
+              leakyreluAlpha: 0.3,
+            }),
+          `${activation} ${ta} ${tb}`,
+          (x, y, bias) => activate(tf.add(tf.matMul(x!, y!, ta, tb), bias!), activation),
+        );
+      }
+    }
+    compare(
+      [input([6, 9]), input([9, 5]), input([5]), input([5])],
+      (x, y, bias, w) =>
+        tf.fused.matMul({ a: x as tf.Tensor2D, b: y as tf.Tensor2D, bias, activation: 'prelu', preluActivationWeights: w }),
+      'prelu',
+      (x, y, bias, w) => activate(tf.add(tf.matMul(x!, y!), bias!), 'prelu', w),
+    );
+    compare([input([3, 6, 9]), input([3, 9, 5]), input([1])], (x, y, bias) =>
+      tf.fused.matMul({ a: x as tf.Tensor3D, b: y as tf.Tensor3D, bias, activation: 'relu' }),
+    );
+    compare(
+      [input([6, 9]), input([9, 5]), input([6, 5])],
+      (x, y, bias) => tf.fused.matMul({ a: x as tf.Tensor2D, b: y as tf.Tensor2D, bias, activation: 'relu' }),
+      'full bias',
+      (x, y, bias) => tf.relu(tf.add(tf.matMul(x!, y!), bias!)),
+    );
+  });
+
+  it('_FusedMatMul gradients (bias + relu) match', () => {
+    compare([input([6, 9]), input([9, 5]), input([5]), input([6, 5])], (x, y, bias, r) =>
+      tf.grads((a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) =>
+        tf.sum(tf.mul(tf.fused.matMul({ a: a as tf.Tensor2D, b: b as tf.Tensor2D, bias: c, activation: 'relu' }), r!)),
+      )([x!, y!, bias!]),
+    );
+  });
+
+  type Pad = 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]];
+  const convCases: Array<[number[], number[], number | [number, number], Pad, number]> = [
+    [[2, 9, 9, 3], [3, 3, 3, 4], 1, 'same', 1],
+    [[2, 9, 9, 3], [3, 3, 3, 4], 2, 'same', 1],
+    [[2, 8, 8, 3], [3, 3, 3, 4], 2, 'same', 1],
+    [[1, 10, 7, 5], [3, 2, 5, 6], [2, 1], 'valid', 1],
+    [
+      [2, 8, 8, 4],
+      [3, 3, 4, 5],
+      1,
+      [
+        [0, 0],
+        [1, 2],
+        [2, 1],
+        [0, 0],
+      ],
+      1,
+    ],
+    [
+      [2, 8, 8, 4],
+      [3, 3, 4, 5],
+      2,
+      [
+        [0, 0],
+        [1, 1],
+        [1, 1],
+        [0, 0],
+      ],
+      1,
+    ],
+    [[3, 6, 6, 8], [1, 1, 8, 4], 1, 'valid', 1],
+    [[3, 6, 6, 8], [1, 1, 8, 4], 2, 'same', 1],
+    [[2, 7, 7, 3], [5, 5, 3, 2], 3, 'same', 1],
+    [[1, 1, 1, 1], [1, 1, 1, 1], 1, 'valid', 1],
+  ];
+
+  it('Conv2D: strides, same/valid/explicit padding, dilation, pointwise, odd sizes', () => {
+    for (const [xs, fs, s, pad] of convCases)
+      compare([input(xs), input(fs)], (x, f) => tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, s, pad));
+    compare([input([1, 11, 11, 3]), input([3, 3, 3, 2])], (x, f) => tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, 1, 'same', 'NHWC', 2));
+    compare([input([2, 12, 10, 3]), input([3, 3, 3, 4])], (x, f) =>
+      tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, 1, 'valid', 'NHWC', [2, 3]),
+    );
+  });
+
+  it('Conv2DBackpropInput and Conv2DBackpropFilter (via conv2d gradients) on the same cases', () => {
+    for (const [xs, fs, s, pad] of convCases) {
+      const x = input(xs);
+      const f = input(fs);
+      const outShape = tf.tidy(() => tf.conv2d(tf.zeros(xs) as tf.Tensor4D, tf.zeros(fs) as tf.Tensor4D, s, pad).shape);
+      compare([x, f, input(outShape)], (a, b, r) =>
+        tf.grads((p: tf.Tensor, q: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(p as tf.Tensor4D, q as tf.Tensor4D, s, pad), r!)))([a!, b!]),
+      );
+    }
+  });
+
+  it('FusedConv2D: bias + linear/relu/relu6/elu/leakyrelu/sigmoid/prelu, and its gradient', () => {
+    for (const activation of ['linear', 'relu', 'relu6', 'elu', 'leakyrelu', 'sigmoid'] as const) {
+      compare([input([2, 9, 9, 3]), input([3, 3, 3, 4]), input([4])], (x, f, bias) =>
+        tf.fused.conv2d({ x: x as tf.Tensor4D, filter: f as tf.Tensor4D, strides: 2, pad: 'same', bias, activation, leakyreluAlpha: 0.1 }),
+      );
+    }
+    compare([input([2, 9, 9, 3]), input([3, 3, 3, 4]), input([4]), input([4])], (x, f, bias, w) =>
+      tf.fused.conv2d({
+        x: x as tf.Tensor4D,
+        filter: f as tf.Tensor4D,
+        strides: 1,
+        pad: 'valid',
+        bias,
+        activation: 'prelu',
+        preluActivationWeights: w,
+      }),
+    );
+    compare([input([2, 9, 9, 3]), input([3, 3, 3, 4]), input([4]), input([2, 9, 9, 4])], (x, f, bias, r) =>
+      tf.grads((a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) =>
+        tf.sum(
+          tf.mul(
+            tf.fused.conv2d({ x: a as tf.Tensor4D, filter: b as tf.Tensor4D, strides: 1, pad: 'same', bias: c, activation: 'relu' }),
+            r!,
+          ),
+        ),
+      )([x!, f!, bias!]),
+    );
+  });
+
+  it('Exp (large tensors, native) and softmax / cross-entropy built on it', () => {
+    const big = input([70, 100]);
+    for (let i = 0; i < big.values.length; i++) big.values[i] = big.values[i]! * 30; // exp over [-30, 30]
+    compare([big], (x) => tf.exp(x!), 'exp');
+    compare([input([5000])], (x) => tf.exp(tf.mul(x!, 80)), 'exp ±80');
+    compare(
+      [input([512, 21]), input([512, 21])],
+      (x, y) => tf.grad((l: tf.Tensor) => tf.losses.softmaxCrossEntropy(tf.softmax(y!), l))(x!),
+      'softmax CE grad',
+    );
+  });
+
+  it('numerical gradient checks (conv2d, matMul) with the overrides active', () => {
+    const check = (xs: number[], other: In, loss: (x: tf.Tensor, o: tf.Tensor) => tf.Scalar) => {
+      const x = input(xs);
+      const f = (v: Float32Array) => tf.tidy(() => loss(tf.tensor(v, xs), tf.tensor(other.values, other.shape)).dataSync()[0]!);
+      const analytic = tf.tidy(() =>
+        tf
+          .grad((t: tf.Tensor) => loss(t, tf.tensor(other.values, other.shape)))(tf.tensor(x.values, xs))
+          .dataSync(),
+      );
+      const coords = [0, 3, x.values.length >> 1, x.values.length - 1];
+      const numeric = numericalGradient(f, x.values, coords, 1e-2);
+      coords.forEach((c, k) => {
+        expect(Math.abs(analytic[c]! - numeric[k]!)).toBeLessThan(2e-2 * Math.max(1, Math.abs(numeric[k]!)));
+      });
+    };
+    check([2, 7, 7, 3], input([3, 3, 3, 4]), (x, f) => tf.sum(tf.square(tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, 2, 'same'))));
+    check([3, 3, 3, 4], input([2, 7, 7, 3]), (f, x) => tf.sum(tf.square(tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, 1, 'valid'))));
+    check([4, 6], input([6, 5]), (a, b) => tf.sum(tf.square(tf.matMul(a, b))));
+  });
+});

@@ -1,0 +1,349 @@
+import * as tf from '@tensorflow/tfjs';
+import { type ConvGeometry, convGeometry, geometryArgs } from './conv-geometry.js';
+import { backendKind } from './missing-kernels.js';
+import { sizeFromShape, type TensorAccess, tensorAccess } from './tensor-access.js';
+
+/** The subset of @polytask/cpu-kernels' binding these overrides use (kept structural: the addon is optional). */
+export interface NativeKernels {
+  batchMatMul(
+    a: Float32Array,
+    b: Float32Array,
+    out: Float32Array,
+    batch: number,
+    m: number,
+    n: number,
+    k: number,
+    transA: boolean,
+    transB: boolean,
+    aIndex?: Int32Array | null,
+    bIndex?: Int32Array | null,
+  ): void;
+  epilogue(
+    y: Float32Array,
+    rows: number,
+    cols: number,
+    bias: Float32Array | null,
+    activation: number,
+    alpha: number,
+    prelu: Float32Array | null,
+  ): void;
+  conv2d(x: Float32Array, filter: Float32Array, y: Float32Array, ...rest: Array<number | Float32Array | null>): void;
+  conv2dBackpropInput(dy: Float32Array, filter: Float32Array, dx: Float32Array, ...geometry: number[]): void;
+  conv2dBackpropFilter(x: Float32Array, dy: Float32Array, dw: Float32Array, ...geometry: number[]): void;
+  exp(x: Float32Array, y: Float32Array): void;
+  info(): { core: string; config: string; threads: number };
+}
+
+/** Kernels overridden with the native BLAS path. */
+export const BLAS_KERNELS = [
+  'BatchMatMul',
+  '_FusedMatMul',
+  'Conv2D',
+  'FusedConv2D',
+  'Conv2DBackpropInput',
+  'Conv2DBackpropFilter',
+  'Exp',
+] as const;
+
+/** Below this many elements Exp stays on the backend's kernel (the call overhead would dominate). */
+const EXP_MIN_SIZE = 4096;
+
+const ACTIVATIONS: Record<string, number> = { linear: 0, relu: 1, relu6: 2, elu: 3, leakyrelu: 4, prelu: 5, sigmoid: 6 };
+
+type KernelArgs = Parameters<tf.KernelFunc>[0];
+
+/** Handle returned by registerBlasKernels: `restore()` puts the backend's own kernels back (tests, benchmarks). */
+export interface BlasRegistration {
+  kernels: string[];
+  restore(): void;
+}
+
+function f32(v: unknown): Float32Array {
+  return v as Float32Array;
+}
+
+/** Bias / PReLU weights usable by the native epilogue: one value per output column, or a single value. */
+function perColumn(t: tf.TensorInfo | undefined, cols: number): boolean {
+  if (!t) return true;
+  const n = sizeFromShape(t.shape);
+  return t.dtype === 'float32' && (n === 1 || (n === cols && t.shape[t.shape.length - 1] === cols));
+}
+
+/** out += bias broadcast to outShape (numpy rules): the general case of a fused bias, off the fast path. */
+function addBroadcast(out: Float32Array, outShape: number[], bias: Float32Array, biasShape: number[]): void {
+  const rank = outShape.length;
+  const bShape = [...new Array<number>(rank - biasShape.length).fill(1), ...biasShape];
+  const bStrides = new Array<number>(rank);
+  let acc = 1;
+  for (let d = rank - 1; d >= 0; d--) {
+    bStrides[d] = bShape[d] === 1 ? 0 : acc;
+    acc *= bShape[d]!;
+  }
+  const idx = new Array<number>(rank).fill(0);
+  for (let i = 0; i < out.length; i++) {
+    let off = 0;
+    for (let d = 0; d < rank; d++) off += idx[d]! * bStrides[d]!;
+    out[i] = out[i]! + bias[off]!;
+    for (let d = rank - 1; d >= 0; d--) {
+      if (++idx[d]! < outShape[d]!) break;
+      idx[d] = 0;
+    }
+  }
+}
+
+interface MatMulPlan {
+  outShape: number[];
+  batch: number;
+  m: number;
+  n: number;
+  k: number;
+  aIndex: Int32Array | null;
+  bIndex: Int32Array | null;
+}
+
+/** Shapes and broadcast batch indices of a (batched) matmul, following tf.matMul's rules. */
+function planMatMul(a: tf.TensorInfo, b: tf.TensorInfo, transA: boolean, transB: boolean): MatMulPlan {
+  const ar = a.shape.length;
+  const br = b.shape.length;
+  const m = transA ? a.shape[ar - 1]! : a.shape[ar - 2]!;
+  const k = transA ? a.shape[ar - 2]! : a.shape[ar - 1]!;
+  const kb = transB ? b.shape[br - 1]! : b.shape[br - 2]!;
+  const n = transB ? b.shape[br - 2]! : b.shape[br - 1]!;
+  if (k !== kb) {
+    throw new Error(
+      `Error in matMul: inner shapes (${k}) and (${kb}) of Tensors with shapes ${a.shape} and ${b.shape} and ` +
+        `transposeA=${transA} and transposeB=${transB} must match.`,
+    );
+  }
+  const outerA = a.shape.slice(0, -2);
+  const outerB = b.shape.slice(0, -2);
+  const outer = tf.broadcast_util.assertAndGetBroadcastShape(outerA, outerB);
+  const batch = sizeFromShape(outer);
+  const batchA = sizeFromShape(outerA);
+  const batchB = sizeFromShape(outerB);
+  // The native side reads a null index as "matrix i" (or 0 for a single matrix): right whenever the operand has one
+  // matrix or as many as the output (then its batch dims equal the broadcast ones). Otherwise map each output batch.
+  const aIndex = batchA === 1 || batchA === batch ? null : broadcastIndex(outerA, outer);
+  const bIndex = batchB === 1 || batchB === batch ? null : broadcastIndex(outerB, outer);
+  return { outShape: [...outer, m, n], batch, m, n, k, aIndex, bIndex };
+}
+
+/** For every flat index of `outer`, the flat index of the operand whose batch dims `dims` broadcast to it. */
+function broadcastIndex(dims: number[], outer: number[]): Int32Array {
+  const total = sizeFromShape(outer);
+  const idx = new Int32Array(total);
+  const offset = outer.length - dims.length;
+  for (let i = 0; i < total; i++) {
+    let rem = i;
+    let src = 0;
+    let stride = 1;
+    for (let d = outer.length - 1; d >= 0; d--) {
+      const coord = rem % outer[d]!;
+      rem = Math.floor(rem / outer[d]!);
+      const dd = d - offset;
+      if (dd >= 0) {
+        const size = dims[dd]!;
+        src += (size === 1 ? 0 : coord) * stride;
+        stride *= size;
+      }
+    }
+    idx[i] = src;
+  }
+  return idx;
+}
+
+function runMatMul(
+  native: NativeKernels,
+  access: TensorAccess,
+  a: tf.TensorInfo,
+  b: tf.TensorInfo,
+  transA: boolean,
+  transB: boolean,
+  bias?: tf.TensorInfo,
+  activation = 'linear',
+  alpha = 0.2,
+  prelu?: tf.TensorInfo,
+): tf.TensorInfo {
+  const p = planMatMul(a, b, transA, transB);
+  const out = access.makeOutput(p.outShape, 'float32');
+  const outV = f32(access.view(out));
+  if (outV.length === 0) return out;
+  native.batchMatMul(f32(access.view(a)), f32(access.view(b)), outV, p.batch, p.m, p.n, p.k, transA, transB, p.aIndex, p.bIndex);
+  const act = ACTIVATIONS[activation] ?? 0;
+  let nativeBias = bias;
+  if (bias && !perColumn(bias, p.n)) {
+    addBroadcast(outV, p.outShape, f32(access.view(bias)), bias.shape);
+    nativeBias = undefined;
+  }
+  if (nativeBias || act !== 0) {
+    native.epilogue(
+      outV,
+      p.batch * p.m,
+      p.n,
+      nativeBias ? f32(access.view(nativeBias)) : null,
+      act,
+      alpha,
+      prelu ? f32(access.view(prelu)) : null,
+    );
+  }
+  return out;
+}
+
+interface ConvAttrs {
+  strides: number | [number, number];
+  pad: 'same' | 'valid' | number | tf.backend_util.ExplicitPadding;
+  dataFormat?: string;
+  dilations?: number | [number, number];
+  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+  activation?: string;
+  leakyreluAlpha?: number;
+  inputShape?: [number, number, number, number];
+  filterShape?: [number, number, number, number];
+}
+
+function hasZero(g: ConvGeometry): boolean {
+  return g.n * g.h * g.w * g.cin * g.oh * g.ow * g.cout * g.fh * g.fw === 0;
+}
+
+/**
+ * Overrides BatchMatMul, _FusedMatMul, Conv2D, FusedConv2D, Conv2DBackpropInput and Conv2DBackpropFilter of an
+ * embedded backend ('wasm' or 'cpu') with the native BLAS kernels, reading inputs and writing outputs in place
+ * (zero copy). Cases the native code does not cover (non-float32, NCHW, bias/PReLU weights that are not
+ * per-channel) go to the backend's own kernel.
+ */
+export function registerBlasKernels(backendName: string, native: NativeKernels): BlasRegistration {
+  const kind = backendKind(backendName);
+  if (!kind) throw new Error(`registerBlasKernels: backend '${backendName}' is not an embedded (wasm/cpu) backend`);
+  const originals = new Map<string, tf.KernelConfig | undefined>();
+  const registered: string[] = [];
+
+  const install = (
+    kernelName: string,
+    impl: (args: KernelArgs, access: TensorAccess, fallback: tf.KernelFunc | undefined) => tf.TensorInfo | null,
+  ) => {
+    const previous = tf.getKernel(kernelName, backendName);
+    // Never wrap an override of ours (second registration): keep the backend's own kernel as the fallback.
+    const stock =
+      (previous as { polytask?: string } | undefined)?.polytask === 'blas' ? (previous as { stock?: tf.KernelConfig }).stock : previous;
+    originals.set(kernelName, stock);
+    if (previous) tf.unregisterKernel(kernelName, backendName);
+    const config: tf.KernelConfig & { polytask: string; stock?: tf.KernelConfig } = {
+      kernelName,
+      backendName,
+      setupFunc: stock?.setupFunc,
+      disposeFunc: stock?.disposeFunc,
+      polytask: 'blas',
+      stock,
+      kernelFunc: (args) => {
+        const access = tensorAccess(args.backend, kind);
+        const res = access ? impl(args, access, stock?.kernelFunc) : null;
+        if (res) return res;
+        if (!stock) throw new Error(`${kernelName}: case not supported by the native kernel and no backend kernel`);
+        return stock.kernelFunc(args);
+      },
+    };
+    tf.registerKernel(config);
+    registered.push(kernelName);
+  };
+
+  install('BatchMatMul', ({ inputs, attrs }, access) => {
+    const { a, b } = inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
+    const { transposeA, transposeB } = attrs as unknown as { transposeA: boolean; transposeB: boolean };
+    if (a.dtype !== 'float32' || b.dtype !== 'float32') return null;
+    return runMatMul(native, access, a, b, !!transposeA, !!transposeB);
+  });
+
+  install('_FusedMatMul', ({ inputs, attrs }, access) => {
+    const { a, b, bias, preluActivationWeights } = inputs as Record<string, tf.TensorInfo | undefined>;
+    const at = attrs as unknown as { transposeA: boolean; transposeB: boolean; activation?: string; leakyreluAlpha?: number };
+    const activation = at.activation ?? 'linear';
+    if (!a || !b || a.dtype !== 'float32' || b.dtype !== 'float32') return null;
+    if (!(activation in ACTIVATIONS)) return null;
+    const n = at.transposeB ? b.shape[b.shape.length - 2]! : b.shape[b.shape.length - 1]!;
+    if ((bias && bias.dtype !== 'float32') || !perColumn(preluActivationWeights, n)) return null;
+    if (activation === 'prelu' && !preluActivationWeights) return null;
+    return runMatMul(
+      native,
+      access,
+      a,
+      b,
+      !!at.transposeA,
+      !!at.transposeB,
+      bias,
+      activation,
+      at.leakyreluAlpha ?? 0.2,
+      preluActivationWeights,
+    );
+  });
+
+  const conv =
+    (fused: boolean) =>
+    ({ inputs, attrs }: KernelArgs, access: TensorAccess) => {
+      const { x, filter, bias, preluActivationWeights } = inputs as Record<string, tf.TensorInfo | undefined>;
+      const at = attrs as unknown as ConvAttrs;
+      if (!x || !filter || x.dtype !== 'float32' || filter.dtype !== 'float32') return null;
+      const g = convGeometry(x.shape, filter.shape, at.strides, at.dilations ?? 1, at.pad, at.dimRoundingMode, at.dataFormat);
+      if (!g || hasZero(g)) return null;
+      const activation = fused ? (at.activation ?? 'linear') : 'linear';
+      if (!(activation in ACTIVATIONS)) return null;
+      if (fused && (!perColumn(bias, g.cout) || !perColumn(preluActivationWeights, g.cout))) return null;
+      if (activation === 'prelu' && !preluActivationWeights) return null;
+      const out = access.makeOutput([g.n, g.oh, g.ow, g.cout], 'float32');
+      native.conv2d(
+        f32(access.view(x)),
+        f32(access.view(filter)),
+        f32(access.view(out)),
+        ...geometryArgs(g),
+        bias ? f32(access.view(bias)) : null,
+        ACTIVATIONS[activation]!,
+        at.leakyreluAlpha ?? 0.2,
+        preluActivationWeights ? f32(access.view(preluActivationWeights)) : null,
+      );
+      return out;
+    };
+  install('Conv2D', conv(false));
+  install('FusedConv2D', conv(true));
+
+  install('Conv2DBackpropInput', ({ inputs, attrs }, access) => {
+    const { dy, filter } = inputs as { dy: tf.TensorInfo; filter: tf.TensorInfo };
+    const at = attrs as unknown as ConvAttrs;
+    if (dy.dtype !== 'float32' || filter.dtype !== 'float32' || !at.inputShape) return null;
+    const g = convGeometry(at.inputShape, filter.shape, at.strides, 1, at.pad, at.dimRoundingMode, at.dataFormat);
+    if (!g || hasZero(g)) return null;
+    const dx = access.makeOutput([g.n, g.h, g.w, g.cin], 'float32');
+    native.conv2dBackpropInput(f32(access.view(dy)), f32(access.view(filter)), f32(access.view(dx)), ...geometryArgs(g));
+    return dx;
+  });
+
+  install('Conv2DBackpropFilter', ({ inputs, attrs }, access) => {
+    const { x, dy } = inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
+    const at = attrs as unknown as ConvAttrs;
+    if (x.dtype !== 'float32' || dy.dtype !== 'float32' || !at.filterShape) return null;
+    const g = convGeometry(x.shape, at.filterShape, at.strides, 1, at.pad, at.dimRoundingMode, at.dataFormat);
+    if (!g || hasZero(g)) return null;
+    const dw = access.makeOutput([g.fh, g.fw, g.cin, g.cout], 'float32');
+    native.conv2dBackpropFilter(f32(access.view(x)), f32(access.view(dy)), f32(access.view(dw)), ...geometryArgs(g));
+    return dw;
+  });
+
+  // Exp: the wasm backend's is scalar libm expf (~7 ns/element); softmax / cross-entropy over segmentation logits
+  // (millions of elements) made it a top kernel in the vision profile.
+  install('Exp', ({ inputs }, access) => {
+    const x = inputs.x as tf.TensorInfo;
+    if (x.dtype !== 'float32' || sizeFromShape(x.shape) < EXP_MIN_SIZE) return null;
+    const out = access.makeOutput(x.shape, 'float32');
+    native.exp(f32(access.view(x)), f32(access.view(out)));
+    return out;
+  });
+
+  return {
+    kernels: registered,
+    restore() {
+      for (const [name, stock] of originals) {
+        if (tf.getKernel(name, backendName)) tf.unregisterKernel(name, backendName);
+        if (stock) tf.registerKernel(stock);
+      }
+      originals.clear();
+    },
+  };
+}

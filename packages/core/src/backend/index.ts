@@ -1,0 +1,14 @@
+export { BLAS_KERNELS, type BlasRegistration, type NativeKernels, registerBlasKernels } from './blas-kernels.js';
+export { conv2dBackpropFilterKernel } from './conv2d-backprop-filter.js';
+export { backendKind, registerMissingKernels } from './missing-kernels.js';
+export { loadNativeKernels, type NativeLoad } from './native.js';
+export {
+  BACKEND_NAMES,
+  type BackendInfo,
+  type BackendName,
+  EMBEDDED_DEFAULT,
+  resetBackendSelection,
+  type SelectBackendOptions,
+  selectBackend,
+} from './select-backend.js';
+export { unsortedSegmentSumKernel } from './unsorted-segment-sum.js';

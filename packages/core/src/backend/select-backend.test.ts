@@ -1,0 +1,45 @@
+import * as tf from '@tensorflow/tfjs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { resetBackendSelection, selectBackend } from './select-backend.js';
+
+afterEach(() => {
+  resetBackendSelection();
+  delete process.env.POLYTASK_BACKEND;
+});
+
+describe('selectBackend', () => {
+  it('picks the embedded default, logs one line, and is idempotent', async () => {
+    const lines: string[] = [];
+    const log = (m: string) => lines.push(m);
+    const info = await selectBackend({ log });
+    expect(['wasm', 'cpu', 'tensorflow']).toContain(info.name);
+    expect(tf.getBackend()).toBe(info.name);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain(`backend: ${info.name}`);
+    expect(lines[0]).toMatch(/BLAS fast path: (on|off|not needed)/);
+    const again = await selectBackend({ log });
+    expect(again).toBe(info);
+    expect(lines).toHaveLength(1);
+  });
+
+  it('honours POLYTASK_BACKEND and the explicit option over it', async () => {
+    process.env.POLYTASK_BACKEND = 'cpu';
+    const lines: string[] = [];
+    expect((await selectBackend({ log: (m) => lines.push(m) })).name).toBe('cpu');
+    const wasm = await selectBackend({ backend: 'wasm', log: (m) => lines.push(m) });
+    expect(wasm.name).toBe('wasm');
+    expect(tf.getBackend()).toBe('wasm');
+    expect(lines).toHaveLength(2);
+  });
+
+  it('explains how to get a backend that is not installed, and rejects unknown names', async () => {
+    await expect(selectBackend({ backend: 'tensorflow', log: () => {} })).rejects.toThrow(/npm install @tensorflow\/tfjs-node/);
+    await expect(selectBackend({ backend: 'tensorflow-gpu', log: () => {} })).rejects.toThrow(/tfjs-node-gpu/);
+    await expect(selectBackend({ backend: 'webgpu', log: () => {} })).rejects.toThrow(/unknown backend 'webgpu'.*wasm, cpu/);
+  });
+
+  it('reports whether the BLAS fast path is active consistently with the addon', async () => {
+    const info = await selectBackend({ backend: 'wasm', log: () => {} });
+    expect(info.fastKernels === 'blas').toBe(info.detail.includes('BLAS fast path: on'));
+  });
+});

@@ -1,0 +1,184 @@
+import * as tf from '@tensorflow/tfjs';
+import type { Rng } from '../util/rng.js';
+import { glorotUniform } from './init.js';
+import { createParameter, type ForwardContext, type Module, type Parameter } from './module.js';
+
+export interface LstmOptions {
+  /** Process the sequence last step first (the backward half of a BiLstm). Outputs stay in input time order. */
+  reverse?: boolean;
+}
+
+type LstmFn = (xT: tf.Tensor3D, wx: tf.Tensor2D, wh: tf.Tensor2D, b: tf.Tensor1D) => tf.Tensor3D;
+
+/**
+ * The whole LSTM layer as one differentiable op with a hand-written backward pass (tf.customGrad), on time-major
+ * input [L, B, E] → hidden states [L, B, H]. Gate layout i, f, g, o along the 4H axis (Keras' order).
+ * Forward: one GEMM for the input projection of all steps, then per step the recurrent GEMM and the cell update.
+ * Backward: per step only the recurrent part (dh·Whᵀ and a few element-wise ops, with every quantity that does not
+ * depend on the recurrence precomputed for all steps at once), then dWx, dWh, db and dx as single big GEMMs/sums.
+ */
+function lstmOp(reverse: boolean): LstmFn {
+  // biome-ignore lint/suspicious/noExplicitAny: tf.customGrad's typing cannot express (…inputs, save)
+  const body: any = (xT: tf.Tensor, wx: tf.Tensor, wh: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => {
+    const [L, B, E] = xT.shape as [number, number, number];
+    const H = (wh as tf.Tensor2D).shape[0];
+    const order = Array.from({ length: L }, (_, k) => (reverse ? L - 1 - k : k));
+    const xw = tf.fused.matMul({ a: tf.reshape(xT, [L * B, E]) as tf.Tensor2D, b: wx as tf.Tensor2D, bias: b });
+    const xws = tf.unstack(tf.reshape(xw, [L, B, 4 * H]));
+    const hs: tf.Tensor[] = new Array(L);
+    const cs: tf.Tensor[] = new Array(L);
+    const ss: tf.Tensor[] = new Array(L);
+    const gs: tf.Tensor[] = new Array(L);
+    let h: tf.Tensor | undefined;
+    let c: tf.Tensor | undefined;
+    for (const t of order) {
+      const z = h ? tf.add(xws[t]!, tf.matMul(h, wh)) : xws[t]!;
+      const s = tf.sigmoid(z);
+      const g = tf.tanh(tf.slice(z, [0, 2 * H], [B, H]));
+      const i = tf.slice(s, [0, 0], [B, H]);
+      const o = tf.slice(s, [0, 3 * H], [B, H]);
+      const ig = tf.mul(i, g);
+      c = c ? tf.add(tf.mul(tf.slice(s, [0, H], [B, H]), c), ig) : ig;
+      h = tf.mul(o, tf.tanh(c));
+      hs[t] = h;
+      cs[t] = c;
+      ss[t] = s;
+      gs[t] = g;
+    }
+    const out = tf.stack(hs) as tf.Tensor3D;
+    const S = tf.stack(ss);
+    const G = tf.stack(gs);
+    const C = tf.stack(cs);
+    save([xT, wx, wh, S, G, C, out]);
+    return {
+      value: out,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [xT_, wx_, wh_, S_, G_, C_, out_] = saved as [
+          tf.Tensor3D,
+          tf.Tensor2D,
+          tf.Tensor2D,
+          tf.Tensor3D,
+          tf.Tensor3D,
+          tf.Tensor3D,
+          tf.Tensor3D,
+        ];
+        const I = tf.slice(S_, [0, 0, 0], [L, B, H]);
+        const F = tf.slice(S_, [0, 0, H], [L, B, H]);
+        const O = tf.slice(S_, [0, 0, 3 * H], [L, B, H]);
+        // State entering step t (zeros before the first processed step).
+        const shift = (x: tf.Tensor3D) => {
+          const z = tf.zeros([1, B, H]);
+          return reverse
+            ? tf.concat([tf.slice(x, [1, 0, 0], [L - 1, B, H]), z], 0)
+            : tf.concat([z, tf.slice(x, [0, 0, 0], [L - 1, B, H])], 0);
+        };
+        const Cprev = shift(C_);
+        const Hprev = shift(out_);
+        const TC = tf.tanh(C_);
+        const dsig = (x: tf.Tensor) => tf.mul(x, tf.sub(1, x));
+        const A = tf.mul(O, tf.sub(1, tf.square(TC)));
+        const P = tf.concat([tf.mul(G_, dsig(I)), tf.mul(Cprev, dsig(F)), tf.mul(I, tf.sub(1, tf.square(G_))), tf.mul(TC, dsig(O))], 2);
+        const dys = tf.unstack(dy);
+        const As = tf.unstack(A);
+        const Ps = tf.unstack(P);
+        const Fs = tf.unstack(F);
+        const dGs: tf.Tensor[] = new Array(L);
+        let dhNext: tf.Tensor | undefined;
+        let dcNext: tf.Tensor | undefined;
+        for (let k = L - 1; k >= 0; k--) {
+          const t = order[k]!;
+          const dh = dhNext ? tf.add(dys[t]!, dhNext) : dys[t]!;
+          const dhA = tf.mul(dh, As[t]!);
+          const dc = dcNext ? tf.add(dhA, dcNext) : dhA;
+          const dG = tf.mul(tf.concat([dc, dc, dc, dh], 1), Ps[t]!);
+          dGs[t] = dG;
+          if (k > 0) {
+            dhNext = tf.matMul(dG, wh_, false, true);
+            dcNext = tf.mul(dc, Fs[t]!);
+          }
+        }
+        const dG = tf.reshape(tf.stack(dGs), [L * B, 4 * H]) as tf.Tensor2D;
+        const dWx = tf.matMul(tf.reshape(xT_, [L * B, E]) as tf.Tensor2D, dG, true, false);
+        const dWh = tf.matMul(tf.reshape(Hprev, [L * B, H]) as tf.Tensor2D, dG, true, false);
+        const db = tf.sum(dG, 0);
+        const dx = tf.reshape(tf.matMul(dG, wx_, false, true), [L, B, E]);
+        return [dx, dWx, dWh, db];
+      },
+    };
+  };
+  return tf.customGrad(body) as unknown as LstmFn;
+}
+
+/** One LSTM direction (Keras weight layout: kernel [in, 4H], recurrent_kernel [H, 4H], bias [4H]; gates i, f, g, o). */
+export class Lstm implements Module {
+  readonly kernel: Parameter;
+  readonly recurrentKernel: Parameter;
+  readonly bias: Parameter;
+  readonly reverse: boolean;
+  private readonly op: LstmFn;
+
+  constructor(
+    readonly name: string,
+    readonly inputUnits: number,
+    readonly units: number,
+    rng: Rng,
+    options: LstmOptions = {},
+  ) {
+    this.reverse = options.reverse ?? false;
+    const H = units;
+    this.kernel = createParameter(`${name}/kernel`, glorotUniform([inputUnits, 4 * H], inputUnits, 4 * H, rng));
+    this.recurrentKernel = createParameter(`${name}/recurrent_kernel`, glorotUniform([H, 4 * H], H, 4 * H, rng));
+    // Forget-gate bias 1 (Keras' unit_forget_bias).
+    const b = new Float32Array(4 * H);
+    b.fill(1, H, 2 * H);
+    this.bias = createParameter(`${name}/bias`, tf.tensor1d(b));
+    this.op = lstmOp(this.reverse);
+  }
+
+  /** Time-major input [L, B, in] → hidden states [L, B, H] (in input time order). */
+  applyTimeMajor(xT: tf.Tensor3D): tf.Tensor3D {
+    return this.op(
+      xT,
+      this.kernel.variable as tf.Tensor2D,
+      this.recurrentKernel.variable as tf.Tensor2D,
+      this.bias.variable as tf.Tensor1D,
+    );
+  }
+
+  /** Batch-major input [B, L, in] → [B, L, H]. */
+  apply(x: tf.Tensor3D, _ctx?: ForwardContext): tf.Tensor3D {
+    return tf.tidy(() => tf.transpose(this.applyTimeMajor(tf.transpose(x, [1, 0, 2]) as tf.Tensor3D), [1, 0, 2]) as tf.Tensor3D);
+  }
+
+  parameters(): Parameter[] {
+    return [this.kernel, this.recurrentKernel, this.bias];
+  }
+}
+
+/** Bidirectional LSTM: forward and reverse directions concatenated on the feature axis ([B, L, 2H]). */
+export class BiLstm implements Module {
+  readonly forward: Lstm;
+  readonly backward: Lstm;
+
+  constructor(
+    readonly name: string,
+    readonly inputUnits: number,
+    readonly units: number,
+    rng: Rng,
+  ) {
+    this.forward = new Lstm(`${name}/forward`, inputUnits, units, rng);
+    this.backward = new Lstm(`${name}/backward`, inputUnits, units, rng, { reverse: true });
+  }
+
+  apply(x: tf.Tensor3D, _ctx?: ForwardContext): tf.Tensor3D {
+    return tf.tidy(() => {
+      const xT = tf.transpose(x, [1, 0, 2]) as tf.Tensor3D;
+      const both = tf.concat([this.forward.applyTimeMajor(xT), this.backward.applyTimeMajor(xT)], 2);
+      return tf.transpose(both, [1, 0, 2]) as tf.Tensor3D;
+    });
+  }
+
+  parameters(): Parameter[] {
+    return [...this.forward.parameters(), ...this.backward.parameters()];
+  }
+}
