@@ -1,0 +1,115 @@
+import { resolve } from 'node:path';
+import {
+  DataError,
+  type DomainAdapter,
+  type DomainData,
+  type Inputs,
+  type RunConfig,
+  type TaskSpec,
+  taskLabelKey,
+  UsageError,
+} from '@polytask/core';
+import * as tf from '@tensorflow/tfjs';
+import { z } from 'zod';
+import { resolveDataConfig } from './datasets/config.js';
+import { loadRecsysData } from './datasets/load.js';
+import { DENSE_INPUT, FeaturePipeline, MULTI_INPUT, PipelineState, type RawValue, SPARSE_INPUT } from './features/pipeline.js';
+import { buildTasks } from './tasks/esmm.js';
+
+/** What a trained recsys model keeps besides its weights (model.json `preprocessing`). */
+export const RecsysPreprocessing = z.object({
+  format: z.literal('polytask-recsys'),
+  version: z.literal(1),
+  features: PipelineState,
+  /** The user column, when GAUC is reported. */
+  user: z.string().optional(),
+  esmm: z.object({ ctr: z.string(), cvr: z.string() }),
+  /** Label keys of the data (what eval can score). */
+  labels: z.array(z.string()),
+});
+export type RecsysPreprocessing = z.infer<typeof RecsysPreprocessing>;
+
+function parsePreprocessing(value: unknown): RecsysPreprocessing {
+  const parsed = RecsysPreprocessing.safeParse(value);
+  if (!parsed.success) throw new UsageError(`the model's preprocessing is not a recsys one: ${parsed.error.issues[0]?.message ?? ''}`);
+  return parsed.data;
+}
+
+const pipelines = new WeakMap<object, FeaturePipeline>();
+
+function pipelineOf(prep: RecsysPreprocessing): FeaturePipeline {
+  let p = pipelines.get(prep.features);
+  if (!p) {
+    p = new FeaturePipeline(prep.features);
+    pipelines.set(prep.features, p);
+  }
+  return p;
+}
+
+function tasksFor(config: RunConfig, prep: Pick<RecsysPreprocessing, 'user' | 'esmm'>): TaskSpec[] {
+  return buildTasks(config.tasks, { user: prep.user !== undefined, esmm: prep.esmm });
+}
+
+/**
+ * The recsys domain: CSV datasets described by `data` (a preset or an explicit schema), features fitted on the
+ * training rows, CTR/CVR tasks including ESMM. Plug into core's `runDomainCli` for `polytask-recsys`.
+ */
+export const recsysDomain: DomainAdapter = {
+  name: 'recsys',
+
+  async loadData(config: RunConfig, options): Promise<DomainData> {
+    const data = resolveDataConfig(config.data);
+    const root = options.dataRoot ?? resolve(options.configDir, data.root);
+    const saved = options.preprocessing === undefined ? undefined : parsePreprocessing(options.preprocessing);
+    const loaded = await loadRecsysData(data, { root, seed: config.seed, pipeline: saved ? pipelineOf(saved) : undefined });
+    const preprocessing: RecsysPreprocessing = saved ?? {
+      format: 'polytask-recsys',
+      version: 1,
+      features: loaded.pipeline.toJSON(),
+      user: data.user,
+      esmm: data.esmm,
+      labels: Object.keys(data.labels),
+    };
+    const tasks = tasksFor(config, preprocessing);
+    for (const t of tasks) {
+      const key = taskLabelKey(t);
+      if (!(key in data.labels)) {
+        throw new UsageError(
+          `invalid config: task "${t.name}" needs labels "${key}", but data.labels defines: ${Object.keys(data.labels).join(', ')}`,
+        );
+      }
+    }
+    return {
+      splits: loaded.splits,
+      trainSplit: loaded.trainSplit,
+      validSplit: loaded.validSplit,
+      testSplit: loaded.testSplit,
+      tasks,
+      preprocessing,
+    };
+  },
+
+  createTasks(config: RunConfig, preprocessing: unknown): TaskSpec[] {
+    return tasksFor(config, parsePreprocessing(preprocessing));
+  },
+
+  encodeRecords(records: unknown[], _config: RunConfig, preprocessing: unknown, source: (i: number) => string): Inputs {
+    const pipeline = pipelineOf(parsePreprocessing(preprocessing));
+    const encoder = pipeline.createEncoder(Math.max(1, records.length));
+    records.forEach((record, i) => {
+      if (record === null || typeof record !== 'object' || Array.isArray(record)) {
+        throw new DataError(source(i), undefined, undefined, 'expected a JSON object of raw feature values');
+      }
+      const r = record as Record<string, unknown>;
+      encoder.push((column) => r[column] as RawValue, { file: source(i) });
+    });
+    const columns = encoder.build();
+    const n = records.length;
+    const inputs: Inputs = {};
+    for (const name of [SPARSE_INPUT, DENSE_INPUT, MULTI_INPUT]) {
+      const c = columns[name];
+      if (c) inputs[name] = tf.tensor(c.data, [n, ...c.shape], c.data instanceof Int32Array ? 'int32' : 'float32');
+    }
+    return inputs;
+  },
+};
