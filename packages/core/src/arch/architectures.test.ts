@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { evaluate } from '../train/evaluate.js';
+import { TrainConfig } from '../config/run-config.js';
 import { createModel } from '../model/multi-task-model.js';
 import { twoTaskProblem } from '../synthetic/two-task.js';
 import { createTask } from '../tasks/task-kinds.js';
-import { TrainConfig } from '../config/run-config.js';
+import { evaluate } from '../train/evaluate.js';
 import { Trainer } from '../train/trainer.js';
 import '../metrics/index.js';
 import './index.js';
@@ -55,7 +55,11 @@ describe('every sharing architecture learns the shared two-task problem', () => 
 describe('parameter groups', () => {
   it('MMoE: experts shared, gates and heads per task; groups cover all trainable parameters once', () => {
     const data = twoTaskProblem({ samples: 8 });
-    const model = createModel({ trunk: { type: 'mlp', options: { units: [4] } }, architecture: { type: 'mmoe', options: { experts: 2, expertUnits: [3] } } }, tasks(), data.spec);
+    const model = createModel(
+      { trunk: { type: 'mlp', options: { units: [4] } }, architecture: { type: 'mmoe', options: { experts: 2, expertUnits: [3] } } },
+      tasks(),
+      data.spec,
+    );
     const shared = model.sharedLayout.parameters.map((p) => p.name);
     expect(shared).toContain('trunk/mlp/dense_0/kernel');
     expect(shared).toContain('arch/experts/expert_1/dense_0/kernel');
@@ -75,7 +79,12 @@ describe('parameter groups', () => {
   it('a head read by two supervised tasks (ESMM-style) is shared', () => {
     const data = twoTaskProblem({ samples: 8 });
     const a = createTask({ name: 'a', type: 'binary' });
-    const both = { ...createTask({ name: 'c', type: 'binary', label: 'a' }), head: undefined, inputs: ['a', 'b'], combine: (o: tf.Tensor[]) => tf.add(o[0]!, o[1]!) };
+    const both = {
+      ...createTask({ name: 'c', type: 'binary', label: 'a' }),
+      head: undefined,
+      inputs: ['a', 'b'],
+      combine: (o: tf.Tensor[]) => tf.add(o[0]!, o[1]!),
+    };
     const b = { ...createTask({ name: 'b', type: 'binary', label: 'a' }), loss: undefined };
     const model = createModel({ trunk: { type: 'identity' }, architecture: { type: 'hard' } }, [a, b, both], data.spec);
     const shared = model.sharedLayout.parameters.map((p) => p.name);

@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
 import { Dense } from '../nn/dense.js';
-import { type ForwardContext, type Parameter, createParameter } from '../nn/module.js';
-import { type ArchitectureBuildContext, type SharingArchitecture, flatWidth } from './architecture.js';
+import { createParameter, type ForwardContext, type Parameter } from '../nn/module.js';
+import { type ArchitectureBuildContext, flatWidth, type SharingArchitecture } from './architecture.js';
 
 export const CrossStitchOptions = z.object({
   /** Layer widths of every branch's column; a cross-stitch unit follows each layer but the last. */
@@ -45,7 +45,10 @@ export class CrossStitch implements SharingArchitecture {
   encode(features: tf.Tensor, ctx: ForwardContext): tf.Tensor[] {
     let hs = this.branches.map(() => features);
     this.stitches.forEach((stitch, l) => {
-      const outs = tf.stack(this.columns.map((col, i) => col[l]!.apply(hs[i]!, ctx)), 0); // [T, B, H]
+      const outs = tf.stack(
+        this.columns.map((col, i) => col[l]!.apply(hs[i]!, ctx)),
+        0,
+      ); // [T, B, H]
       const [t, b, h] = outs.shape as [number, number, number];
       const mixed = tf.matMul(stitch.variable as tf.Tensor2D, outs.reshape([t, b * h])).reshape([t, b, h]);
       hs = tf.unstack(mixed, 0);

@@ -2,7 +2,7 @@ import type * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
 import { Mlp } from '../nn/mlp.js';
 import type { ForwardContext, Parameter } from '../nn/module.js';
-import { type ArchitectureBuildContext, type SharingArchitecture, flatWidth } from './architecture.js';
+import { type ArchitectureBuildContext, flatWidth, type SharingArchitecture } from './architecture.js';
 
 export const HardSharingOptions = z.object({
   /** Shared-bottom MLP on the trunk features; [] shares the trunk alone. */

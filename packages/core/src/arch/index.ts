@@ -13,8 +13,8 @@ architectureRegistry.register('cross-stitch', (options, ctx) => new CrossStitch(
 export {
   type ArchitectureBuildContext,
   type ArchitectureFactory,
-  type SharingArchitecture,
   architectureRegistry,
+  type SharingArchitecture,
 } from './architecture.js';
 export { CrossStitch, CrossStitchOptions } from './cross-stitch.js';
 export { HardSharing, HardSharingOptions } from './hard-sharing.js';

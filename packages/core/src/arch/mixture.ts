@@ -15,7 +15,10 @@ export class ExpertGroup {
   }
 
   apply(x: tf.Tensor, ctx: ForwardContext): tf.Tensor {
-    return tf.stack(this.experts.map((e) => e.apply(x, ctx)), 1);
+    return tf.stack(
+      this.experts.map((e) => e.apply(x, ctx)),
+      1,
+    );
   }
 
   parameters() {

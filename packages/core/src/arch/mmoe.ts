@@ -1,7 +1,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
 import type { ForwardContext, Parameter } from '../nn/module.js';
-import { type ArchitectureBuildContext, type SharingArchitecture, flatWidth } from './architecture.js';
+import { type ArchitectureBuildContext, flatWidth, type SharingArchitecture } from './architecture.js';
 import { ExpertGroup, Gate } from './mixture.js';
 
 export const MmoeOptions = z.object({

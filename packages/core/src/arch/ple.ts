@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
 import type { ForwardContext, Parameter } from '../nn/module.js';
-import { type ArchitectureBuildContext, type SharingArchitecture, flatWidth } from './architecture.js';
+import { type ArchitectureBuildContext, flatWidth, type SharingArchitecture } from './architecture.js';
 import { ExpertGroup, Gate } from './mixture.js';
 
 export const PleOptions = z.object({
@@ -50,9 +50,7 @@ export class Ple implements SharingArchitecture {
             },
           ]),
         ),
-        sharedGate: last
-          ? undefined
-          : new Gate(`${name}/shared`, width, o.sharedExperts + ctx.branches.length * o.taskExperts, ctx.rng),
+        sharedGate: last ? undefined : new Gate(`${name}/shared`, width, o.sharedExperts + ctx.branches.length * o.taskExperts, ctx.rng),
       };
       width = units;
       return level;
@@ -67,9 +65,7 @@ export class Ple implements SharingArchitecture {
     for (const level of this.levels.slice(0, -1)) {
       const shared = level.shared.apply(sharedInput, ctx);
       const own = this.branches.map((b, i) => level.perBranch.get(b)!.experts.apply(branchInputs[i]!, ctx));
-      const next = this.branches.map((b, i) =>
-        level.perBranch.get(b)!.gate.mix(branchInputs[i]!, tf.concat([shared, own[i]!], 1)),
-      );
+      const next = this.branches.map((b, i) => level.perBranch.get(b)!.gate.mix(branchInputs[i]!, tf.concat([shared, own[i]!], 1)));
       sharedInput = level.sharedGate!.mix(sharedInput, tf.concat([shared, ...own], 1));
       branchInputs = next;
     }
@@ -86,11 +82,13 @@ export class Ple implements SharingArchitecture {
   }
 
   sharedParameters(): Parameter[] {
-    const below = this.levels.slice(0, -1).flatMap((level) => [
-      ...level.shared.parameters(),
-      ...this.branches.flatMap((b) => [...level.perBranch.get(b)!.experts.parameters(), ...level.perBranch.get(b)!.gate.parameters()]),
-      ...level.sharedGate!.parameters(),
-    ]);
+    const below = this.levels
+      .slice(0, -1)
+      .flatMap((level) => [
+        ...level.shared.parameters(),
+        ...this.branches.flatMap((b) => [...level.perBranch.get(b)!.experts.parameters(), ...level.perBranch.get(b)!.gate.parameters()]),
+        ...level.sharedGate!.parameters(),
+      ]);
     return [...below, ...this.levels[this.levels.length - 1]!.shared.parameters()];
   }
 

@@ -1,7 +1,7 @@
+import type { RunConfig } from '../config/run-config.js';
 import type { Dataset } from '../data/dataset.js';
 import type { TaskSpec } from '../tasks/task-spec.js';
 import type { Inputs } from '../trunk/trunk.js';
-import type { RunConfig } from '../config/run-config.js';
 
 /** The data of one run: named splits (as the dataset names them) and the tasks built for it. */
 export interface DomainData {

@@ -111,7 +111,10 @@ async function train(domain: DomainAdapter, opts: Record<string, unknown>): Prom
 }
 
 /** Rebuilds a trained model from its folder. */
-function loadTrained(domain: DomainAdapter, modelDir: string): { model: MultiTaskModel; config: RunConfig; tasks: TaskSpec[]; preprocessing: unknown } {
+function loadTrained(
+  domain: DomainAdapter,
+  modelDir: string,
+): { model: MultiTaskModel; config: RunConfig; tasks: TaskSpec[]; preprocessing: unknown } {
   const json = readModelJson(modelDir);
   const config = validate(RunConfig, json.config, join(modelDir, 'model.json'));
   const tasks = domain.createTasks(config, json.preprocessing);

@@ -50,7 +50,10 @@ export class ColumnBuilder {
 
   private reserve(n: number): void {
     if (this.length + n <= this.buffer.length) return;
-    const next = this.dtype === 'int32' ? new Int32Array(Math.max(this.buffer.length * 2, this.length + n)) : new Float32Array(Math.max(this.buffer.length * 2, this.length + n));
+    const next =
+      this.dtype === 'int32'
+        ? new Int32Array(Math.max(this.buffer.length * 2, this.length + n))
+        : new Float32Array(Math.max(this.buffer.length * 2, this.length + n));
     next.set(this.buffer.subarray(0, this.length));
     this.buffer = next;
   }

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { Rng } from '../util/rng.js';
 import type { DataSpec } from '../trunk/trunk.js';
+import { Rng } from '../util/rng.js';
 import { type Column, columnLength, gatherRows } from './columns.js';
 import type { Batch, BatchOptions, Dataset } from './dataset.js';
 
@@ -82,7 +82,9 @@ export class InMemoryDataset implements Dataset {
     return new InMemoryDataset({
       inputs: Object.fromEntries(Object.entries(this.parts.inputs).map(([k, c]) => [k, pick(c)])),
       labels: Object.fromEntries(Object.entries(this.parts.labels).map(([k, c]) => [k, pick(c)])),
-      masks: Object.fromEntries(Object.entries(this.parts.masks ?? {}).map(([k, m]) => [k, gatherRows({ data: m, shape: [] }, indices) as Float32Array])),
+      masks: Object.fromEntries(
+        Object.entries(this.parts.masks ?? {}).map(([k, m]) => [k, gatherRows({ data: m, shape: [] }, indices) as Float32Array]),
+      ),
       meta: this.parts.meta,
     });
   }

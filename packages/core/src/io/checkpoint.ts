@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MultiTaskModel } from '../model/multi-task-model.js';
-import type { DataSpec } from '../trunk/trunk.js';
 import type { Optimizer, OptimizerState } from '../optim/optimizer.js';
+import type { DataSpec } from '../trunk/trunk.js';
 import { PolytaskError } from '../util/errors.js';
 import { resolveFolder, writeFolderAtomic } from './atomic.js';
 

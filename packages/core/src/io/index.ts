@@ -1,11 +1,11 @@
 export { resolveFolder, writeFileAtomic, writeFolderAtomic } from './atomic.js';
 export {
-  type ModelJson,
-  type ModelMeta,
-  type TrainingState,
   loadCheckpoint,
   loadWeights,
+  type ModelJson,
+  type ModelMeta,
   readModelJson,
   saveCheckpoint,
   saveModel,
+  type TrainingState,
 } from './checkpoint.js';

@@ -1,1 +1,1 @@
-export { type ComponentConfig, type ModelConfig, MultiTaskModel, createModel } from './multi-task-model.js';
+export { type ComponentConfig, createModel, type ModelConfig, MultiTaskModel } from './multi-task-model.js';

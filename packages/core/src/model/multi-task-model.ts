@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
-import { type SharingArchitecture, architectureRegistry } from '../arch/index.js';
+import { architectureRegistry, type SharingArchitecture } from '../arch/index.js';
 import { type Head, headRegistry } from '../heads/index.js';
 import type { ForwardContext, Module, Parameter } from '../nn/module.js';
 import { ParameterLayout } from '../params/parameter-layout.js';
-import { type TaskSpec, isSupervised, taskHeads } from '../tasks/task-spec.js';
+import { isSupervised, type TaskSpec, taskHeads } from '../tasks/task-spec.js';
 import { type DataSpec, type Inputs, type Trunk, trunkRegistry } from '../trunk/index.js';
 import { Rng } from '../util/rng.js';
 

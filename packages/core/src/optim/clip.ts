@@ -1,7 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 
 /** Scales all gradients by min(1, maxNorm / ‖g‖) where ‖g‖ is their joint L2 norm. Returns the norm. */
-export function clipByGlobalNorm(grads: Array<tf.Tensor | undefined>, maxNorm: number): { grads: Array<tf.Tensor | undefined>; norm: number } {
+export function clipByGlobalNorm(
+  grads: Array<tf.Tensor | undefined>,
+  maxNorm: number,
+): { grads: Array<tf.Tensor | undefined>; norm: number } {
   const present = grads.filter((g): g is tf.Tensor => g !== undefined);
   const normT = tf.tidy(() => tf.sqrt(tf.addN(present.map((g) => tf.sum(tf.square(g))))));
   const norm = normT.dataSync()[0]!;

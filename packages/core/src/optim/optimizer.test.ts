@@ -14,7 +14,10 @@ describe('Optimizer', () => {
   it('Adam matches the textbook update for two steps', () => {
     const p = createParameter('w', tf.tensor1d([1, -2]));
     const opt = new Optimizer([p], OptimizerConfig.parse({ name: 'adam', lr: 0.1 }));
-    const grads = [[0.5, -1], [0.25, 2]];
+    const grads = [
+      [0.5, -1],
+      [0.25, 2],
+    ];
     let m = [0, 0];
     let s = [0, 0];
     let w = [1, -2];
@@ -58,7 +61,9 @@ describe('learning-rate schedules and clipping', () => {
   it('warm-up, step and cosine', () => {
     const base = 1;
     expect(learningRate(base, ScheduleConfig.parse({ warmupSteps: 4 }), { step: 1, epoch: 0, totalSteps: 10 })).toBeCloseTo(0.5);
-    expect(learningRate(base, ScheduleConfig.parse({ name: 'step', stepEpochs: 2, gamma: 0.1 }), { step: 50, epoch: 5, totalSteps: 100 })).toBeCloseTo(0.01);
+    expect(
+      learningRate(base, ScheduleConfig.parse({ name: 'step', stepEpochs: 2, gamma: 0.1 }), { step: 50, epoch: 5, totalSteps: 100 }),
+    ).toBeCloseTo(0.01);
     const cos = ScheduleConfig.parse({ name: 'cosine' });
     expect(learningRate(base, cos, { step: 0, epoch: 0, totalSteps: 100 })).toBeCloseTo(1);
     expect(learningRate(base, cos, { step: 50, epoch: 0, totalSteps: 100 })).toBeCloseTo(0.5);

@@ -22,9 +22,7 @@ export class Optimizer {
     readonly config: OptimizerConfig,
   ) {
     const slotCount = config.name === 'sgd' ? (config.momentum > 0 ? 1 : 0) : 2;
-    this.slots = parameters.map((p) =>
-      Array.from({ length: slotCount }, () => tf.variable(tf.zerosLike(p.variable), false)),
-    );
+    this.slots = parameters.map((p) => Array.from({ length: slotCount }, () => tf.variable(tf.zerosLike(p.variable), false)));
   }
 
   /** One update with learning rate `lr`. `grads[i]` may be undefined (no gradient this step). */
@@ -70,14 +68,14 @@ export class Optimizer {
       throw new Error(`optimizer state has ${state.slots.length} parameters, the model has ${this.slots.length}`);
     }
     this.step = state.step;
-    state.slots.forEach((slots, i) =>
-      slots.forEach((values, k) => {
+    for (const [i, slots] of state.slots.entries()) {
+      for (const [k, values] of slots.entries()) {
         const target = this.slots[i]![k]!;
         const t = tf.tensor(values, target.shape);
         target.assign(t);
         t.dispose();
-      }),
-    );
+      }
+    }
   }
 
   dispose(): void {

@@ -49,7 +49,14 @@ export class ParameterLayout {
   unflatten(vector: tf.Tensor1D): tf.Tensor[] {
     if (vector.size !== this.size) throw new Error(`flat vector has ${vector.size} values, layout has ${this.size}`);
     if (this.entries.length === 0) return [];
-    return tf.tidy(() => tf.split(vector, this.entries.map((e) => e.size)).map((t, i) => t.reshape(this.entries[i]!.shape)));
+    return tf.tidy(() =>
+      tf
+        .split(
+          vector,
+          this.entries.map((e) => e.size),
+        )
+        .map((t, i) => t.reshape(this.entries[i]!.shape)),
+    );
   }
 
   /** Current values as one Float32Array (checkpoints, broadcast). */

@@ -7,15 +7,15 @@ export {
   softmaxCrossEntropy,
 } from './losses.js';
 export {
-  MetricSpec,
-  TaskConfig,
-  type TaskKind,
   binaryTask,
   createMetrics,
   createTask,
   l1RegressionTask,
+  MetricSpec,
   multiclassTask,
   regressionTask,
+  TaskConfig,
+  type TaskKind,
   taskRegistry,
 } from './task-kinds.js';
-export { type HeadSpec, type TaskSpec, isSupervised, taskHeads, taskLabelKey } from './task-spec.js';
+export { type HeadSpec, isSupervised, type TaskSpec, taskHeads, taskLabelKey } from './task-spec.js';

@@ -29,8 +29,24 @@ describe('masked losses', () => {
   });
 
   it('softmax cross-entropy ignores negative (padding) labels and applies per-sample masks to tokens', () => {
-    const logits = tf.tensor3d([[[1, 2, 0], [0, 0, 0]], [[3, 1, 1], [1, 1, 5]]]);
-    const labels = tf.tensor2d([[1, -1], [0, 2]], undefined, 'int32');
+    const logits = tf.tensor3d([
+      [
+        [1, 2, 0],
+        [0, 0, 0],
+      ],
+      [
+        [3, 1, 1],
+        [1, 1, 5],
+      ],
+    ]);
+    const labels = tf.tensor2d(
+      [
+        [1, -1],
+        [0, 2],
+      ],
+      undefined,
+      'int32',
+    );
     const lse = (a: number[]) => Math.log(a.reduce((s, z) => s + Math.exp(z), 0));
     const l1 = lse([1, 2, 0]) - 2;
     const l3 = lse([3, 1, 1]) - 3;
@@ -40,8 +56,14 @@ describe('masked losses', () => {
   });
 
   it('mean squared error over outputs then masked samples', () => {
-    const p = tf.tensor2d([[1, 2], [3, 4]]);
-    const y = tf.tensor2d([[0, 0], [3, 2]]);
+    const p = tf.tensor2d([
+      [1, 2],
+      [3, 4],
+    ]);
+    const y = tf.tensor2d([
+      [0, 0],
+      [3, 2],
+    ]);
     expect(v(meanSquaredError(p, y))).toBeCloseTo(((1 + 4) / 2 + 4 / 2) / 2, 6);
     expect(v(meanSquaredError(p, y, tf.tensor1d([0, 1])))).toBeCloseTo(2, 6);
   });

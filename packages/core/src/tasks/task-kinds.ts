@@ -16,7 +16,9 @@ export const TaskConfig = z.object({
   classes: z.number().int().positive().optional(),
   outputs: z.number().int().positive().optional(),
   metrics: z.array(MetricSpec).optional(),
-  head: z.object({ type: z.string().default('mlp'), options: z.record(z.string(), z.unknown()).default({}) }).default({ type: 'mlp', options: {} }),
+  head: z
+    .object({ type: z.string().default('mlp'), options: z.record(z.string(), z.unknown()).default({}) })
+    .default({ type: 'mlp', options: {} }),
   label: z.string().optional(),
 });
 export type TaskConfig = z.input<typeof TaskConfig>;

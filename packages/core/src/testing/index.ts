@@ -44,4 +44,4 @@ export function maxRelativeError(a: ArrayLike<number>, b: ArrayLike<number>): nu
   return worst;
 }
 
-export { twoTaskProblem, type TwoTaskOptions } from '../synthetic/two-task.js';
+export { type TwoTaskOptions, twoTaskProblem } from '../synthetic/two-task.js';

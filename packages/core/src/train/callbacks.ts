@@ -18,6 +18,9 @@ export class History implements TrainCallback {
 
   onEpochEnd(epoch: number, logs: Logs): void {
     this.epoch.push(epoch);
-    for (const [k, v] of Object.entries(logs)) (this.history[k] ??= []).push(v);
+    for (const [k, v] of Object.entries(logs)) {
+      this.history[k] ??= [];
+      this.history[k].push(v);
+    }
   }
 }

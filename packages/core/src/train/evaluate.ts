@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { type Dataset, disposeBatch } from '../data/dataset.js';
-import type { MultiTaskModel } from '../model/multi-task-model.js';
-import { type TaskSpec, isSupervised, taskLabelKey } from '../tasks/task-spec.js';
 import type { Direction } from '../metrics/metric.js';
+import type { MultiTaskModel } from '../model/multi-task-model.js';
+import { isSupervised, type TaskSpec, taskLabelKey } from '../tasks/task-spec.js';
 
 export interface Evaluation {
   /** metrics[task][metric] */

@@ -7,8 +7,8 @@ import { twoTaskProblem } from '../synthetic/two-task.js';
 import { createTask } from '../tasks/task-kinds.js';
 import { tensorGrowth } from '../testing/index.js';
 import { Rng } from '../util/rng.js';
-import type { GradientWeighting, Weighting } from '../weighting/weighting.js';
 import { createEw } from '../weighting/ew.js';
+import type { GradientWeighting, Weighting } from '../weighting/weighting.js';
 import { JointStep } from './joint-step.js';
 import { localReducer } from './reducer.js';
 import '../metrics/index.js';
@@ -35,7 +35,11 @@ function setup(arch: string, weighting: Weighting, mode?: 'parameters' | 'repres
   const data = twoTaskProblem({ samples: 64, missingB: 0.3 });
   const tasks = [createTask({ name: 'a', type: 'binary' }), createTask({ name: 'b', type: 'regression' })];
   const options = arch === 'mmoe' ? { experts: 2, expertUnits: [6] } : arch === 'ple' ? { levels: 2, expertUnits: [6] } : { units: [6] };
-  const model = createModel({ trunk: { type: 'mlp', options: { units: [5] } }, architecture: { type: arch, options }, seed: 3 }, tasks, data.spec);
+  const model = createModel(
+    { trunk: { type: 'mlp', options: { units: [5] } }, architecture: { type: arch, options }, seed: 3 },
+    tasks,
+    data.spec,
+  );
   const optimizer = new Optimizer(model.trainableParameters(), OptimizerConfig.parse({ name: 'sgd', momentum: 0, lr: 1 }));
   const step = new JointStep(model, model.tasks, weighting, optimizer, localReducer, mode);
   const batch = data.gather(Array.from({ length: 32 }, (_, i) => i));
@@ -54,7 +58,11 @@ describe('JointStep', () => {
   for (const arch of ['hard', 'mmoe', 'ple', 'cross-stitch']) {
     it(`${arch}: summed per-task gradients (parameter and representation mode) equal EW's update`, () => {
       const results = (['loss', 'parameters', 'representation'] as const).map((mode) => {
-        const { model, step, batch } = setup(arch, mode === 'loss' ? createEw({}, { tasks: ['a', 'b'], seed: 0 }) : sumOfGradients, mode === 'loss' ? undefined : mode);
+        const { model, step, batch } = setup(
+          arch,
+          mode === 'loss' ? createEw({}, { tasks: ['a', 'b'], seed: 0 }) : sumOfGradients,
+          mode === 'loss' ? undefined : mode,
+        );
         const r = step.run(batch, stepOptions());
         const after = model.layout.read();
         model.dispose();
@@ -88,7 +96,7 @@ describe('JointStep', () => {
     const ew = run(createEw({}, { tasks: ['a', 'b'], seed: 0 }));
     const a = run(onlyA);
     for (const t of [0, 1]) {
-      ew.heads[t]!.forEach((v, i) => expect(a.heads[t]![i]).toBeCloseTo(v, 6));
+      for (const [i, v] of ew.heads[t]!.entries()) expect(a.heads[t]![i]).toBeCloseTo(v, 6);
     }
     expect(a.shared.some((v, i) => Math.abs(v - ew.shared[i]!) > 1e-6)).toBe(true);
   });
@@ -105,7 +113,11 @@ describe('JointStep', () => {
 
   for (const mode of ['loss', 'parameters', 'representation'] as const) {
     it(`does not leak tensors across steps (${mode})`, async () => {
-      const { model, step, batch } = setup('mmoe', mode === 'loss' ? createEw({}, { tasks: ['a', 'b'], seed: 0 }) : sumOfGradients, mode === 'loss' ? undefined : mode);
+      const { model, step, batch } = setup(
+        'mmoe',
+        mode === 'loss' ? createEw({}, { tasks: ['a', 'b'], seed: 0 }) : sumOfGradients,
+        mode === 'loss' ? undefined : mode,
+      );
       const growth = await tensorGrowth(() => {
         step.run(batch, stepOptions(true));
       });

@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Batch } from '../data/dataset.js';
-import type { ForwardContext, Parameter } from '../nn/module.js';
-import type { Optimizer } from '../optim/optimizer.js';
-import { clipByGlobalNorm } from '../optim/clip.js';
 import type { MultiTaskModel } from '../model/multi-task-model.js';
+import type { ForwardContext, Parameter } from '../nn/module.js';
+import { clipByGlobalNorm } from '../optim/clip.js';
+import type { Optimizer } from '../optim/optimizer.js';
 import { ParameterLayout } from '../params/parameter-layout.js';
 import { type TaskSpec, taskLabelKey } from '../tasks/task-spec.js';
 import type { GradientMode, GradientWeighting, Weighting, WeightingContext } from '../weighting/weighting.js';
@@ -175,7 +175,9 @@ export class JointStep {
     const rows: tf.Tensor1D[] = [];
     const w = this.weighting;
     this.tasks.forEach((task, t) => {
-      const taskVars = withOwn ? [...(this.model.taskLayouts.get(task.name)?.variables ?? []), ...this.weightingParams.map((p) => p.variable)] : [];
+      const taskVars = withOwn
+        ? [...(this.model.taskLayouts.get(task.name)?.variables ?? []), ...this.weightingParams.map((p) => p.variable)]
+        : [];
       const variables = [...layout.variables, ...taskVars];
       let lossValue: tf.Tensor | undefined;
       const { value, grads } = tf.variableGrads(() => {
@@ -202,7 +204,7 @@ export class JointStep {
     });
     const stacked = tf.stack(rows) as tf.Tensor2D;
     tf.dispose(rows);
-    const matrix = this.reducer.size > 1 ? this.reduced(stacked) as tf.Tensor2D : stacked;
+    const matrix = this.reducer.size > 1 ? (this.reduced(stacked) as tf.Tensor2D) : stacked;
     return {
       matrix,
       own,
@@ -230,7 +232,7 @@ export class JointStep {
     const sharedGrads = layout.unflatten(combined.direction);
     combined.direction.dispose();
     const byVariable = new Map(perTask.own);
-    layout.variables.forEach((v, i) => byVariable.set(v, sharedGrads[i]!));
+    for (const [i, v] of layout.variables.entries()) byVariable.set(v, sharedGrads[i]!);
     perTask.matrix.dispose();
     const gradientNorm = this.apply(byVariable, options);
     return { losses: perTask.losses, weights: combined.weights, cosines, gradientNorm };

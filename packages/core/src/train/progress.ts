@@ -32,7 +32,9 @@ export class ProgressLogger implements TrainCallback {
       cliProgress.Presets.shades_classic,
     );
     const width = Math.max(...this.tasks.map((t) => t.length));
-    this.bars = new Map(this.tasks.map((t) => [t, this.multibar!.create(this.batchesPerEpoch, 0, { task: t.padEnd(width), loss: '-', weight: '-' })]));
+    this.bars = new Map(
+      this.tasks.map((t) => [t, this.multibar!.create(this.batchesPerEpoch, 0, { task: t.padEnd(width), loss: '-', weight: '-' })]),
+    );
   }
 
   onBatchEnd(batch: number, logs: Logs): void {

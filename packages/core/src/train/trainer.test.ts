@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -34,7 +34,11 @@ const valid = twoTaskProblem({ samples: 400, seed: 2 }).subset(Array.from({ leng
 function build() {
   const tasks = [createTask({ name: 'a', type: 'binary', metrics: ['auc', 'logloss'] }), createTask({ name: 'b', type: 'regression' })];
   const model = createModel(
-    { trunk: { type: 'mlp', options: { units: [16], dropout: 0.1 } }, architecture: { type: 'mmoe', options: { experts: 2, expertUnits: [8] } }, seed: 4 },
+    {
+      trunk: { type: 'mlp', options: { units: [16], dropout: 0.1 } },
+      architecture: { type: 'mmoe', options: { experts: 2, expertUnits: [8] } },
+      seed: 4,
+    },
     tasks,
     data.spec,
   );
@@ -53,7 +57,13 @@ function stepLosses(dir: string): number[][] {
 describe('Trainer', () => {
   for (const weighting of ['EW', 'DWA']) {
     it(`a run interrupted mid-epoch and resumed reproduces the uninterrupted losses (${weighting})`, async () => {
-      const cfg = TrainConfig.parse({ epochs: 3, batchSize: 32, optimizer: { lr: 0.01 }, weighting: { name: weighting }, gradientCosineEvery: 0 });
+      const cfg = TrainConfig.parse({
+        epochs: 3,
+        batchSize: 32,
+        optimizer: { lr: 0.01 },
+        weighting: { name: weighting },
+        gradientCosineEvery: 0,
+      });
       const full = tempDir();
       const m1 = build();
       await new Trainer(m1, { train: cfg, seed: 9, outDir: full, progress: false }).fit(data, valid);
@@ -97,9 +107,17 @@ describe('Trainer', () => {
   it('writes history.jsonl with weights and cosines, saves the best model and restores it', async () => {
     const out = tempDir();
     const model = build();
-    const cfg = TrainConfig.parse({ epochs: 2, batchSize: 50, gradientCosineEvery: 2, earlyStopping: { monitor: 'a/logloss', patience: 5 } });
+    const cfg = TrainConfig.parse({
+      epochs: 2,
+      batchSize: 50,
+      gradientCosineEvery: 2,
+      earlyStopping: { monitor: 'a/logloss', patience: 5 },
+    });
     const fit = await new Trainer(model, { train: cfg, seed: 1, outDir: out, progress: false }).fit(data, valid);
-    const lines = readFileSync(join(out, 'history.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const lines = readFileSync(join(out, 'history.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     const steps = lines.filter((l) => l.type === 'step');
     expect(steps[0]).toHaveProperty('weight/a', 1);
     expect(steps[0].cosines.matrix).toHaveLength(2);
@@ -118,7 +136,12 @@ describe('Trainer', () => {
   it('stops early when the monitored metric stops improving', async () => {
     const model = build();
     // lr 0 ⇒ no improvement after the first epoch ⇒ stop after patience + 1 more epochs
-    const cfg = TrainConfig.parse({ epochs: 10, batchSize: 100, optimizer: { name: 'sgd', lr: 1e-12, momentum: 0 }, earlyStopping: { monitor: 'a/auc', patience: 1, minDelta: 0.01 } });
+    const cfg = TrainConfig.parse({
+      epochs: 10,
+      batchSize: 100,
+      optimizer: { name: 'sgd', lr: 1e-12, momentum: 0 },
+      earlyStopping: { monitor: 'a/auc', patience: 1, minDelta: 0.01 },
+    });
     const fit = await new Trainer(model, { train: cfg, seed: 1, progress: false }).fit(data, valid);
     expect(fit.epochs).toBe(3);
     model.dispose();
@@ -127,10 +150,27 @@ describe('Trainer', () => {
   it('trains a single-task baseline from the same config', async () => {
     const model = build();
     const headB = model.taskLayouts.get('b')!.read();
-    const trainer = new Trainer(model, { train: TrainConfig.parse({ epochs: 1, batchSize: 100, singleTask: 'a' }), seed: 1, progress: false });
+    const trainer = new Trainer(model, {
+      train: TrainConfig.parse({ epochs: 1, batchSize: 100, singleTask: 'a' }),
+      seed: 1,
+      progress: false,
+    });
     expect(trainer.tasks.map((t) => t.name)).toEqual(['a']);
     await trainer.fit(data, valid);
     expect(Array.from(model.taskLayouts.get('b')!.read())).toEqual(Array.from(headB));
+    model.dispose();
+  });
+
+  it("a single-task baseline keeps the config's monitor for its own task and falls back for another", () => {
+    const model = build();
+    const monitorFor = (singleTask: string) =>
+      new Trainer(model, {
+        train: TrainConfig.parse({ singleTask, earlyStopping: { monitor: 'a/logloss', mode: 'min' } }),
+        seed: 1,
+        progress: false,
+      }).monitor;
+    expect(monitorFor('a')).toBe('a/logloss');
+    expect(monitorFor('b')).toBe('b/mse');
     model.dispose();
   });
 });

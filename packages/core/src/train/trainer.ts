@@ -2,20 +2,20 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } fr
 import { join } from 'node:path';
 import type { TrainConfig } from '../config/run-config.js';
 import { type Dataset, disposeBatch } from '../data/dataset.js';
-import { type ModelMeta, type TrainingState, loadCheckpoint, loadWeights, saveCheckpoint, saveModel } from '../io/checkpoint.js';
 import { resolveFolder } from '../io/atomic.js';
+import { loadCheckpoint, loadWeights, type ModelMeta, saveCheckpoint, saveModel, type TrainingState } from '../io/checkpoint.js';
 import { type Direction, deltaM } from '../metrics/index.js';
 import type { MultiTaskModel } from '../model/multi-task-model.js';
 import { Optimizer } from '../optim/optimizer.js';
 import { learningRate } from '../optim/schedule.js';
-import { type TaskSpec, isSupervised } from '../tasks/task-spec.js';
+import { isSupervised, type TaskSpec } from '../tasks/task-spec.js';
 import { Rng } from '../util/rng.js';
 import { type Weighting, weightingRegistry } from '../weighting/index.js';
 import { History, type Logs, type TrainCallback } from './callbacks.js';
 import { type Evaluation, evaluate } from './evaluate.js';
 import { JointStep } from './joint-step.js';
 import { ProgressLogger } from './progress.js';
-import { type Reducer, localReducer } from './reducer.js';
+import { localReducer, type Reducer } from './reducer.js';
 
 export interface TrainerOptions {
   readonly train: TrainConfig;
@@ -85,8 +85,11 @@ export class Trainer {
     this.jointStep = new JointStep(model, this.tasks, this.weighting, this.optimizer, options.reducer ?? localReducer, cfg.gradientMode);
     this.rng = Rng.derive(options.seed, 0x77e1);
     const reported = cfg.singleTask !== undefined ? this.tasks : model.tasks;
-    this.monitor = cfg.earlyStopping?.monitor ?? defaultMonitor(reported);
-    this.monitorMode = cfg.earlyStopping?.mode;
+    // A single-task baseline run from a multi-task config cannot monitor another task's metric: fall back.
+    const configured = cfg.earlyStopping?.monitor;
+    const usable = configured !== undefined && monitorCovers(configured, reported, cfg.singleTask !== undefined);
+    this.monitor = usable ? configured : defaultMonitor(reported);
+    this.monitorMode = usable ? cfg.earlyStopping?.mode : undefined;
   }
 
   /** Stop after the current batch and checkpoint the exact position (SIGINT handler of the CLI). */
@@ -208,8 +211,7 @@ export class Trainer {
         const mode = this.mode(ev);
         const best = state.best;
         const minDelta = cfg.earlyStopping?.minDelta ?? 0;
-        const improved =
-          best === null || (mode === 'max' ? score > best.score + minDelta : score < best.score - minDelta);
+        const improved = best === null || (mode === 'max' ? score > best.score + minDelta : score < best.score - minDelta);
         if (improved && Number.isFinite(score)) {
           state.best = { score, epoch };
           state.epochsWithoutImprovement = 0;
@@ -284,6 +286,13 @@ function splitMonitor(monitor: string): [string, string] {
   const i = monitor.lastIndexOf('/');
   if (i <= 0) throw new Error(`monitor "${monitor}" must be "<task>/<metric>", "delta_m" or "loss"`);
   return [monitor.slice(0, i), monitor.slice(i + 1)];
+}
+
+function monitorCovers(monitor: string, tasks: readonly TaskSpec[], singleTask: boolean): boolean {
+  if (!singleTask || monitor === 'loss') return true;
+  if (monitor === 'delta_m') return false;
+  const i = monitor.lastIndexOf('/');
+  return i > 0 && tasks.some((t) => t.name === monitor.slice(0, i));
 }
 
 function defaultMonitor(tasks: readonly TaskSpec[]): string {

@@ -48,7 +48,12 @@ export class EmbeddingTrunk implements Trunk {
     const multiVocab = o.multiVocabSizes ?? (ctx.data.meta?.multiVocabSizes as number[] | undefined);
     if (inputs[o.multiInput] && multiVocab && multiVocab.length > 0) {
       // +1 row per field for the padding id, whose vector is masked out of the mean
-      this.multiEmbedding = new FieldEmbedding(`${ctx.name}/multi_embedding`, multiVocab.map((v) => v + 1), o.embeddingDim, ctx.rng);
+      this.multiEmbedding = new FieldEmbedding(
+        `${ctx.name}/multi_embedding`,
+        multiVocab.map((v) => v + 1),
+        o.embeddingDim,
+        ctx.rng,
+      );
       width += multiVocab.length * o.embeddingDim;
     }
     this.hasDense = inputs[o.denseInput] !== undefined;
@@ -85,10 +90,6 @@ export class EmbeddingTrunk implements Trunk {
   }
 
   parameters(): Parameter[] {
-    return [
-      ...(this.embedding?.parameters() ?? []),
-      ...(this.multiEmbedding?.parameters() ?? []),
-      ...(this.mlp?.parameters() ?? []),
-    ];
+    return [...(this.embedding?.parameters() ?? []), ...(this.multiEmbedding?.parameters() ?? []), ...(this.mlp?.parameters() ?? [])];
   }
 }

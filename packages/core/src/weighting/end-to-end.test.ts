@@ -31,10 +31,19 @@ describe('every weighting method trains the two-task problem end to end', () => 
   for (const [arch, options] of architectures) {
     for (const method of methods) {
       it(`${method} under ${arch}`, async () => {
-        const tasks = [createTask({ name: 'a', type: 'binary', metrics: ['accuracy'] }), createTask({ name: 'b', type: 'regression', metrics: ['mse'] })];
+        const tasks = [
+          createTask({ name: 'a', type: 'binary', metrics: ['accuracy'] }),
+          createTask({ name: 'b', type: 'regression', metrics: ['mse'] }),
+        ];
         const model = createModel({ trunk: { type: 'identity' }, architecture: { type: arch, options }, seed: 5 }, tasks, train.spec);
         const trainer = new Trainer(model, {
-          train: TrainConfig.parse({ epochs: 6, batchSize: 64, optimizer: { lr: 0.01 }, weighting: { name: method }, gradientCosineEvery: 0 }),
+          train: TrainConfig.parse({
+            epochs: 6,
+            batchSize: 64,
+            optimizer: { lr: 0.01 },
+            weighting: { name: method },
+            gradientCosineEvery: 0,
+          }),
           seed: 2,
           progress: false,
         });

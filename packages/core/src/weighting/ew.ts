@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { type LossWeighting, type WeightingBuildContext, noState } from './weighting.js';
+import { type LossWeighting, noState, type WeightingBuildContext } from './weighting.js';
 
 /** Equal weighting: L = Σ_t L_t (LibMTL's EW). */
 export function createEw(_options: Record<string, unknown>, _ctx: WeightingBuildContext): LossWeighting {

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Sets Polytask up on a fresh Debian/Ubuntu machine; idempotent, so it is also the "rebuild everything" command.
+#   1. system packages: OpenBLAS (the BLAS fast path of the CPU kernels) and DejaVu fonts (text in report charts),
+#      installed with apt-get when missing (as root, or through sudo);
+#   2. npm ci (exact versions from package-lock.json);
+#   3. the @polytask/cpu-kernels Node-API addon (node-gyp against the installed Node headers, no download);
+#   4. tsc -b over every package and app, so the `polytask-*` bins run from the repo root with npx.
+# Usage: scripts/setup.sh [--strict-native]   (--strict-native: fail when the addon cannot be built, as CI does)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+strict=""
+[[ "${1:-}" == "--strict-native" ]] && strict="--strict"
+
+wanted=(libopenblas-dev fonts-dejavu-core)
+missing=()
+for pkg in "${wanted[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+if ((${#missing[@]})); then
+  sudo=""
+  [[ "$(id -u)" != "0" ]] && command -v sudo >/dev/null 2>&1 && sudo="sudo"
+  if command -v apt-get >/dev/null 2>&1; then
+    echo "[setup] apt-get install ${missing[*]}"
+    $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  else
+    echo "[setup] no apt-get: install ${missing[*]} (OpenBLAS with cblas.h; any sans-serif font) yourself" >&2
+  fi
+fi
+
+echo "[setup] npm ci"
+npm ci --no-fund --no-audit
+
+echo "[setup] native kernels"
+node packages/cpu-kernels/scripts/build.js $strict
+node -e "import('@polytask/cpu-kernels').then((m) => { const k = m.loadCpuKernels(); console.log('[setup] cpu-kernels addon:', k ? 'loaded ' + JSON.stringify(k.info()) : 'not available (' + m.loadFailure() + '); the plain kernels will be used'); })"
+
+echo "[setup] build"
+npm run build
+echo "[setup] done: try  npx polytask-recsys train --config apps/recsys/configs/demo.yaml --out runs/demo"
