@@ -9,6 +9,7 @@ import { RunConfig } from '../config/run-config.js';
 import type { Dataset } from '../data/dataset.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { loadWeights, readModelJson } from '../io/checkpoint.js';
+import { deltaM } from '../metrics/delta-m.js';
 import { createModel, type MultiTaskModel } from '../model/multi-task-model.js';
 import type { TaskSpec } from '../tasks/task-spec.js';
 import { type Evaluation, evaluate } from '../train/evaluate.js';
@@ -27,6 +28,8 @@ export interface MetricsReport {
   losses?: Record<string, number>;
   bestEpoch?: number;
   monitor?: string;
+  /** Mean relative change over `train.baselines`, signed so that higher is better. */
+  delta_m?: number;
 }
 
 function positiveInt(value: string): number {
@@ -48,9 +51,11 @@ function splitFor(data: DomainData, requested: string | undefined): { name: stri
   return { name, dataset };
 }
 
+const round6 = (v: number): number => Math.round(v * 1e6) / 1e6;
+
 function roundMetrics(ev: Evaluation): Record<string, Record<string, number>> {
   return Object.fromEntries(
-    Object.entries(ev.tasks).map(([t, ms]) => [t, Object.fromEntries(Object.entries(ms).map(([m, v]) => [m, Math.round(v * 1e6) / 1e6]))]),
+    Object.entries(ev.tasks).map(([t, ms]) => [t, Object.fromEntries(Object.entries(ms).map(([m, v]) => [m, round6(v)]))]),
   );
 }
 
@@ -106,6 +111,7 @@ async function train(domain: DomainAdapter, opts: Record<string, unknown>): Prom
     losses: ev.losses,
     bestEpoch: fit.best ? fit.best.epoch + 1 : undefined,
     monitor: trainer.monitor,
+    delta_m: config.train.baselines ? round6(deltaM(ev.tasks, config.train.baselines, ev.directions)) : undefined,
   });
   model.dispose();
 }

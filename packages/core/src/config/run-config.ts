@@ -57,6 +57,11 @@ export const TrainConfig = z.object({
   earlyStopping: EarlyStoppingConfig.optional(),
   /** Train one task alone (a single-task baseline) from the same config. */
   singleTask: z.string().optional(),
+  /**
+   * Single-task baselines, `{ task: { metric: value } }` (from `--single-task` runs' metrics.json): adds Δm to the
+   * validation logs (monitor "delta_m") and to metrics.json.
+   */
+  baselines: z.record(z.string(), z.record(z.string(), z.number())).optional(),
 });
 
 export const RunConfig = z.object({

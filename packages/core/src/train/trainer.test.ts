@@ -133,6 +133,26 @@ describe('Trainer', () => {
     model.dispose();
   });
 
+  it("logs Δm over the config's single-task baselines and can select the best epoch by it", async () => {
+    const out = tempDir();
+    const model = build();
+    const baselines = { a: { auc: 0.8 }, b: { mse: 0.5 } };
+    const cfg = TrainConfig.parse({ epochs: 2, batchSize: 100, baselines, earlyStopping: { monitor: 'delta_m', patience: 5 } });
+    const fit = await new Trainer(model, { train: cfg, seed: 1, outDir: out, progress: false }).fit(data, valid);
+    const epochs = readFileSync(join(out, 'history.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l))
+      .filter((l) => l.type === 'epoch');
+    for (const e of epochs) {
+      // mean over tasks of the signed relative change: AUC higher is better, MSE lower is better
+      const expected = ((e['val/a/auc'] - 0.8) / 0.8 + -(e['val/b/mse'] - 0.5) / 0.5) / 2;
+      expect(e['val/delta_m']).toBeCloseTo(expected, 10);
+    }
+    expect(fit.best!.score).toBeCloseTo(Math.max(...epochs.map((e) => e['val/delta_m'])), 10);
+    model.dispose();
+  });
+
   it('stops early when the monitored metric stops improving', async () => {
     const model = build();
     // lr 0 ⇒ no improvement after the first epoch ⇒ stop after patience + 1 more epochs

@@ -32,7 +32,7 @@ export interface TrainerOptions {
   readonly checkpointEverySteps?: number;
   /** Written into saved model folders: run config, data preprocessing and data spec. */
   readonly modelMeta?: ModelMeta;
-  /** Single-task baselines to compute Δm against, `baselines[task][metric]`. */
+  /** Single-task baselines to compute Δm against, `baselines[task][metric]` (default: `train.baselines`). */
   readonly baselines?: Record<string, Record<string, number>>;
 }
 
@@ -205,7 +205,8 @@ export class Trainer {
         const ev = evaluate(this.model, valid, { batchSize: cfg.evalBatchSize, tasks: this.reportedTasks() });
         for (const [t, ms] of Object.entries(ev.tasks)) for (const [m, v] of Object.entries(ms)) logs[`val/${t}/${m}`] = v;
         for (const [t, v] of Object.entries(ev.losses)) logs[`val/loss/${t}`] = v;
-        const dm = this.options.baselines ? deltaM(ev.tasks, this.options.baselines, ev.directions) : undefined;
+        const baselines = this.options.baselines ?? cfg.baselines;
+        const dm = baselines ? deltaM(ev.tasks, baselines, ev.directions) : undefined;
         if (dm !== undefined) logs['val/delta_m'] = dm;
         score = this.score(ev, dm);
         const mode = this.mode(ev);
