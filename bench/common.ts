@@ -5,6 +5,10 @@ import type { Parameter } from '../packages/core/src/nn/module.js';
 export interface Workload {
   /** Runs one training step; returns the loss. */
   step(): number;
+  /** The summed loss on the workload's fixed batch (gradient checks differentiate it). */
+  loss(): tf.Scalar;
+  /** Every parameter of the model, trainable or not. */
+  readonly parameters: readonly Parameter[];
   dispose(): void;
 }
 
@@ -62,6 +66,8 @@ export function trainingStep(params: Parameter[], lr: number, loss: () => tf.Sca
   const vars = params.filter((p) => p.trainable).map((p) => p.variable);
   const adam = new Adam(vars, { lr });
   return {
+    loss,
+    parameters: params,
     step() {
       return tf.tidy(() => {
         const { value, grads } = tf.variableGrads(loss, vars);

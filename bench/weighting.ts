@@ -22,6 +22,7 @@ import {
   selectBackend,
   weightingRegistry,
 } from '../packages/core/src/index.js';
+import type { MmoeConfig } from './models/recsys-mmoe.js';
 
 const repoRoot = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const args = process.argv.slice(2);
@@ -29,21 +30,6 @@ const arg = (name: string) => {
   const i = args.indexOf(`--${name}`);
   return i >= 0 ? args[i + 1] : undefined;
 };
-
-interface MmoeConfig {
-  batch: number;
-  sparse_fields: number;
-  vocab_per_field: number;
-  embedding_dim: number;
-  dense_features: number;
-  experts: number;
-  expert_units: number[];
-  tower_units: number[];
-  tasks: string[];
-  optimizer: { lr: number };
-  warmup_steps: number;
-  steps: number;
-}
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);

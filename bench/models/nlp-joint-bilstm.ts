@@ -51,7 +51,7 @@ export function build(cfg: JointConfig): Workload {
     return tf.add(tf.losses.softmaxCrossEntropy(intentY, intentLogits), tf.losses.softmaxCrossEntropy(slotY, slotLogits)) as tf.Scalar;
   });
   return {
-    step: () => work.step(),
+    ...work,
     dispose() {
       work.dispose();
       tf.dispose([ids, intentY, slotY]);

@@ -59,7 +59,7 @@ export function build(cfg: MmoeConfig): Workload {
     return loss as tf.Scalar;
   });
   return {
-    step: () => work.step(),
+    ...work,
     dispose() {
       work.dispose();
       tf.dispose([ids, dense, ...ys]);

@@ -100,7 +100,7 @@ export function build(cfg: DetSegConfig): Workload {
     return tf.addN([segLoss, focal, boxLoss]) as tf.Scalar;
   });
   return {
-    step: () => work.step(),
+    ...work,
     dispose() {
       work.dispose();
       tf.dispose([x, segY, heatY, pos, negWeight, numPos, boxY, boxMask, maskSum]);

@@ -6,6 +6,8 @@ import { registerMissingKernels } from './missing-kernels.js';
 import { loadNativeKernels } from './native.js';
 import { numericalGradient, Rng, randomArray, relError, runOn } from './test-helpers.js';
 
+const zeros4d = (shape: number[]): tf.Tensor4D => tf.zeros(shape).as4D(shape[0]!, shape[1]!, shape[2]!, shape[3]!);
+
 const native = (await loadNativeKernels()).kernels;
 type In = { values: Float32Array; shape: number[] };
 type Fn = (...xs: tf.Tensor[]) => tf.Tensor | tf.Tensor[];
@@ -204,7 +206,7 @@ describe.skipIf(!native).each(['wasm', 'cpu'])('BLAS kernel overrides on %s', (b
     for (const [xs, fs, s, pad] of convCases) {
       const x = input(xs);
       const f = input(fs);
-      const outShape = tf.tidy(() => tf.conv2d(tf.zeros(xs) as tf.Tensor4D, tf.zeros(fs) as tf.Tensor4D, s, pad).shape);
+      const outShape = tf.tidy(() => tf.conv2d(zeros4d(xs), zeros4d(fs), s, pad).shape);
       compare([x, f, input(outShape)], (a, b, r) =>
         tf.grads((p: tf.Tensor, q: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(p as tf.Tensor4D, q as tf.Tensor4D, s, pad), r!)))([a!, b!]),
       );

@@ -4,6 +4,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { registerMissingKernels } from './missing-kernels.js';
 import { Rng, randomArray, relError, runOn } from './test-helpers.js';
 
+const zeros4d = (shape: number[]): tf.Tensor4D => tf.zeros(shape).as4D(shape[0]!, shape[1]!, shape[2]!, shape[3]!);
+
 beforeAll(async () => {
   await tf.setBackend('wasm');
   // Plain wasm (no BLAS overrides): exercises the JS Conv2DBackpropFilter.
@@ -41,7 +43,7 @@ describe('Conv2DBackpropFilter (JS im2col + BatchMatMul) on wasm', () => {
   ];
   it('matches the cpu backend on strides and same/valid/explicit padding, without leaking', () => {
     for (const [xs, fs, s, pad] of cases) {
-      const outShape = tf.tidy(() => tf.conv2d(tf.zeros(xs) as tf.Tensor4D, tf.zeros(fs) as tf.Tensor4D, s, pad).shape);
+      const outShape = tf.tidy(() => tf.conv2d(zeros4d(xs), zeros4d(fs), s, pad).shape);
       const fn = (x?: tf.Tensor, dy?: tf.Tensor) =>
         tf
           .engine()

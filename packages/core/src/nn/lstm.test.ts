@@ -50,7 +50,9 @@ describe('Lstm (custom gradient)', () => {
         const ref = tf.grads((xx: tf.Tensor, a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) =>
           tf.sum(tf.mul(referenceLstm(xx as tf.Tensor3D, a as tf.Tensor2D, b as tf.Tensor2D, c as tf.Tensor1D, reverse), r)),
         )([x, ...vars]);
-        expect(maxRel(lstm.apply(x), referenceLstm(x, ...(vars as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D]), reverse))).toBeLessThan(1e-5);
+        expect(
+          maxRel(lstm.apply(x), referenceLstm(x, ...(vars as unknown as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D]), reverse)),
+        ).toBeLessThan(1e-5);
         for (const [i, g] of ours.entries()) expect(maxRel(g, ref[i]!)).toBeLessThan(1e-4);
       });
       expect(tf.memory().numTensors).toBe(before);
@@ -69,7 +71,11 @@ describe('Lstm (custom gradient)', () => {
       expect(
         maxRel(
           tf.slice(y, [0, 0, 4], [2, 7, 4]),
-          referenceLstm(x, ...(bi.backward.parameters().map((p) => p.variable) as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D]), true),
+          referenceLstm(
+            x,
+            ...(bi.backward.parameters().map((p) => p.variable) as unknown as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D]),
+            true,
+          ),
         ),
       ).toBeLessThan(1e-5);
       const { grads } = tf.variableGrads(() => tf.sum(tf.square(bi.apply(x))) as tf.Scalar, vars);
