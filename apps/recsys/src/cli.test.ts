@@ -204,3 +204,20 @@ describe('the demo config through the real executable', () => {
     for (const p of lines) expect(p.ctcvr).toBeCloseTo(p.ctr! * p.cvr!, 4);
   }, 120_000);
 });
+
+describe('the installed command', () => {
+  it('node_modules/.bin/polytask-recsys runs the built app, or says how to build it', async () => {
+    const bin = join(REPO, 'node_modules/.bin/polytask-recsys');
+    const run = await promisify(execFile)(bin, ['--help'], { cwd: REPO }).then(
+      (r) => ({ code: 0, ...r }),
+      (e: { code: number; stdout: string; stderr: string }) => e,
+    );
+    if (existsSync(join(APP, 'dist/main.js'))) {
+      expect(run.code).toBe(0);
+      for (const command of ['train', 'eval', 'predict', 'report']) expect(run.stdout).toContain(command);
+    } else {
+      expect(run.code).toBe(1);
+      expect(run.stderr).toMatch(/not built yet; run `npm run build`/);
+    }
+  });
+});

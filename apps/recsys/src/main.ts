@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 /**
  * polytask-recsys: train | eval | predict | report for CTR/CVR multi-task models (core's CLI contract, recsys data).
  */

@@ -205,7 +205,7 @@ export async function runDomainCli(
   options: DomainCliOptions = {},
 ): Promise<number> {
   const program = new Command(`polytask-${domain.name}`)
-    .description(`Multi-task ${domain.name} models: train, evaluate, predict`)
+    .description(`Multi-task ${domain.name} models: train, evaluate, predict${options.report ? ', report' : ''}`)
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) })
     .showHelpAfterError(false);
