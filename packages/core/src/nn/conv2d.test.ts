@@ -63,4 +63,36 @@ describe('BatchNorm', () => {
     });
     disposeModule(bn);
   });
+
+  it('its closed-form backward equals autodiff through tf.moments + tf.batchNorm (4-D and 2-D inputs)', () => {
+    for (const shape of [
+      [3, 4, 5, 6],
+      [7, 5],
+    ]) {
+      const channels = shape[shape.length - 1]!;
+      const bn = new BatchNorm('bn', channels);
+      tf.tidy(() => {
+        bn.gamma.variable.assign(tf.randomUniform([channels], 0.5, 1.5, 'float32', 2));
+        bn.beta.variable.assign(tf.randomNormal([channels], 0, 1, 'float32', 3));
+        const x = tf.add(tf.mul(tf.randomNormal(shape, 0, 1, 'float32', 4), 3), 1);
+        const w = tf.randomNormal(shape, 0, 1, 'float32', 5);
+        const axes = shape.map((_, i) => i).slice(0, -1);
+        const reference = (t: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => {
+          const { mean, variance } = tf.moments(t, axes);
+          return tf.batchNorm(t, mean, variance, b, g, bn.epsilon);
+        };
+        const loss = (y: tf.Tensor) => tf.sum(tf.mul(tf.square(y), w)) as tf.Scalar;
+        const gx = tf.grad((t) => loss(bn.apply(t, { training: true })))(x);
+        const ours = tf.variableGrads(() => loss(bn.apply(x, { training: true })), [bn.gamma.variable, bn.beta.variable]).grads;
+        const ref = tf.grads((t, g, b) => loss(reference(t, g, b)))([x, bn.gamma.variable, bn.beta.variable]);
+        const close = (a: tf.Tensor, b: tf.Tensor) =>
+          tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]! / Math.max(1, tf.max(tf.abs(b)).dataSync()[0]!);
+        expect(close(bn.apply(x, { training: true }), reference(x, bn.gamma.variable, bn.beta.variable))).toBeLessThan(1e-5);
+        expect(close(gx, ref[0]!)).toBeLessThan(1e-4);
+        expect(close(ours[bn.gamma.variable.name]!, ref[1]!)).toBeLessThan(1e-4);
+        expect(close(ours[bn.beta.variable.name]!, ref[2]!)).toBeLessThan(1e-4);
+      });
+      disposeModule(bn);
+    }
+  });
 });
