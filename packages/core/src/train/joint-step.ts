@@ -231,80 +231,90 @@ export class JointStep {
     const combined = (this.weighting as GradientWeighting).combineGradients(perTask.matrix, perTask.losses, options.weighting);
     const sharedGrads = layout.unflatten(combined.direction);
     combined.direction.dispose();
-    const byVariable = new Map(perTask.own);
+    // Own (head and weighting) gradients are per rank; the shared ones come from the already reduced matrix.
+    const byVariable = new Map([...perTask.own].map(([v, g]) => [v, this.reducer.size > 1 ? this.reduced(g) : g] as const));
     for (const [i, v] of layout.variables.entries()) byVariable.set(v, sharedGrads[i]!);
     perTask.matrix.dispose();
     const gradientNorm = this.apply(byVariable, options);
     return { losses: perTask.losses, weights: combined.weights, cosines, gradientNorm };
   }
 
+  /**
+   * Representation mode in one forward and one backward pass. The shared representation goes through a custom op that
+   * hands each task its own copy (row t of a [T, D] tensor); autodiff therefore delivers the per-task representation
+   * gradients to that op's backward as one [T, D] matrix, where the weighting combines them, and the combined
+   * direction continues into the encoder. Heads and decode-side shared parameters get
+   * the plain sum of their tasks' gradients.
+   */
   private representationStep(batch: Batch, options: StepOptions): StepResult {
     const ctx = this.ctx(options);
     const w = this.weighting as GradientWeighting;
-    // Clones: a representation tensor may be a batch input itself (identity trunk), which must survive.
-    const representation = tf.tidy(() => this.model.encode(batch.inputs, ctx).map((r) => r.clone()));
-    const repVars = representation.map((r) => tf.variable(r, true));
-    tf.dispose(representation);
-    const repLayout = new ParameterLayout(repVars.map((variable, i) => ({ name: `representation_${i}`, variable, trainable: true })));
-    const own = new Map<tf.Variable, tf.Tensor>();
-    const losses: number[] = [];
-    const rows: tf.Tensor1D[] = [];
-    this.tasks.forEach((task, t) => {
-      const decodeVars = [
-        ...(this.model.taskLayouts.get(task.name)?.variables ?? []),
+    const taskLosses: tf.Tensor[] = [];
+    let combination: { weights: number[]; losses: number[] } | undefined;
+    // The rows are gradients of this rank's samples' representations: combined locally (with the mean losses), while
+    // the parameter gradients they lead to are averaged over ranks like every other gradient.
+    const combineRows = (matrix: tf.Tensor2D): tf.Tensor1D => {
+      const losses = this.reducer.reduceLosses(taskLosses.map((l) => l.dataSync()[0]!));
+      const combined = w.combineGradients(matrix, losses, options.weighting);
+      combination = { weights: combined.weights, losses };
+      return combined.direction;
+    };
+    const decodeVars = [
+      ...new Set([
+        ...this.tasks.flatMap((t) => this.model.taskLayouts.get(t.name)?.variables ?? []),
         ...this.sharedBranchLayout.variables,
         ...this.weightingParams.map((p) => p.variable),
-      ];
-      let lossValue: tf.Tensor | undefined;
-      const { value, grads } = tf.variableGrads(() => {
-        const outputs = this.model.decode(repVars, ctx, [task]);
+      ]),
+    ];
+    const { value, grads } = tf.variableGrads(() => {
+      const representation = this.model.encode(batch.inputs, ctx);
+      const perTask = perTaskCopies(representation, this.tasks.length, combineRows);
+      const transformed = this.tasks.map((task, t) => {
+        const outputs = this.model.decode(perTask[t]!, ctx, [task]);
         const loss = taskLoss(task, outputs[task.name]!, batch);
-        lossValue = tf.keep(loss.clone());
+        taskLosses.push(tf.keep(loss.clone()));
         return this.transformed(w, loss, t, options);
-      }, [...repVars, ...decodeVars]);
-      value.dispose();
-      losses.push(lossValue!.dataSync()[0]!);
-      lossValue!.dispose();
-      rows.push(repLayout.flatten(repVars.map((v) => grads[v.name])));
-      tf.dispose(repVars.map((v) => grads[v.name]).filter((g): g is tf.Tensor => g !== undefined));
-      for (const v of decodeVars) {
-        const g = grads[v.name];
-        if (!g) continue;
-        const prev = own.get(v);
-        if (prev) {
-          own.set(v, tf.add(prev, g));
-          prev.dispose();
-          g.dispose();
-        } else {
-          own.set(v, g);
-        }
-      }
-    });
-    const stacked = tf.stack(rows) as tf.Tensor2D;
-    tf.dispose(rows);
-    const matrix = this.reducer.size > 1 ? (this.reduced(stacked) as tf.Tensor2D) : stacked;
-    const reducedLosses = this.reducer.reduceLosses(losses);
-    const combined = w.combineGradients(matrix, reducedLosses, options.weighting);
-    matrix.dispose();
-    const seeds = repLayout.unflatten(combined.direction);
-    combined.direction.dispose();
-    tf.dispose(repVars);
-    // One backward through the encoder with the combined representation gradient as the seed.
-    const encoderVars = this.encoderLayout.variables;
-    const byVariable = own;
-    if (encoderVars.length > 0) {
-      const { value, grads } = tf.variableGrads(() => {
-        const rep = this.model.encode(batch.inputs, ctx);
-        return tf.addN(rep.map((r, i) => tf.sum(tf.mul(r, seeds[i]!)))) as tf.Scalar;
-      }, encoderVars);
-      value.dispose();
-      for (const v of encoderVars) {
-        const g = grads[v.name];
-        if (g) byVariable.set(v, this.reducer.size > 1 ? this.reduced(g) : g);
-      }
+      });
+      return tf.addN(transformed) as tf.Scalar;
+    }, [...this.encoderLayout.variables, ...decodeVars]);
+    value.dispose();
+    tf.dispose(taskLosses);
+    if (!combination) throw new Error('representation mode: no gradient reached the shared representation');
+    const byVariable = new Map<tf.Variable, tf.Tensor>();
+    for (const v of [...this.encoderLayout.variables, ...decodeVars]) {
+      const g = grads[v.name];
+      if (g) byVariable.set(v, this.reducer.size > 1 ? this.reduced(g) : g);
     }
-    tf.dispose(seeds);
     const gradientNorm = this.apply(byVariable, options);
-    return { losses: reducedLosses, weights: combined.weights, gradientNorm, cosines: undefined };
+    return { losses: combination.losses, weights: combination.weights, gradientNorm, cosines: undefined };
   }
+}
+
+/**
+ * `copies` copies of the tensors `xs` (copy t = row t of one packed [copies, D] tensor, D = their total size), as one
+ * differentiable op whose backward receives the gradient of every copy as the rows of a [copies, D] matrix and
+ * returns `combine(matrix)` (a [D] direction) split back into the shapes of `xs`.
+ */
+function perTaskCopies(xs: tf.Tensor[], copies: number, combine: (rows: tf.Tensor2D) => tf.Tensor1D): tf.Tensor[][] {
+  const sizes = xs.map((x) => x.size);
+  const offsets = sizes.map((_, i) => sizes.slice(0, i).reduce((a, b) => a + b, 0));
+  const total = sizes.reduce((a, b) => a + b, 0);
+  // Slices, not tf.split: split's gradient fails when only some of its outputs are used.
+  const unpack = (flat: tf.Tensor1D) => xs.map((x, i) => tf.reshape(tf.slice(flat, [offsets[i]!], [sizes[i]!]), x.shape));
+  // biome-ignore lint/suspicious/noExplicitAny: tf.customGrad's typing cannot express (…inputs, save)
+  const body: any = (...args: unknown[]) => {
+    const inputs = args.slice(0, xs.length) as tf.Tensor[]; // the last argument is customGrad's save function
+    return {
+      value: tf.tile(
+        tf.concat(
+          inputs.map((x) => tf.reshape(x, [1, -1])),
+          1,
+        ),
+        [copies, 1],
+      ),
+      gradFunc: (dy: tf.Tensor) => unpack(combine(dy as tf.Tensor2D)),
+    };
+  };
+  const packed = (tf.customGrad(body) as unknown as (...inputs: tf.Tensor[]) => tf.Tensor2D)(...xs);
+  return Array.from({ length: copies }, (_, t) => unpack(tf.reshape(tf.slice(packed, [t, 0], [1, total]), [total])));
 }
