@@ -55,6 +55,16 @@ const stepOptions = (monitorCosines = false) => ({
 });
 
 describe('JointStep', () => {
+  it('refuses representation mode when nothing shared lies below the representation', () => {
+    const data = twoTaskProblem({ samples: 8 });
+    const tasks = [createTask({ name: 'a', type: 'binary' }), createTask({ name: 'b', type: 'regression' })];
+    const model = createModel({ trunk: { type: 'identity' }, architecture: { type: 'hard' }, seed: 1 }, tasks, data.spec);
+    const optimizer = new Optimizer(model.trainableParameters(), OptimizerConfig.parse({}));
+    expect(() => new JointStep(model, model.tasks, sumOfGradients, optimizer, localReducer, 'representation')).toThrow(/use "parameters"/);
+    optimizer.dispose();
+    model.dispose();
+  });
+
   for (const arch of ['hard', 'mmoe', 'ple', 'cross-stitch']) {
     it(`${arch}: summed per-task gradients (parameter and representation mode) equal EW's update`, () => {
       const results = (['loss', 'parameters', 'representation'] as const).map((mode) => {

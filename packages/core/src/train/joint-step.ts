@@ -76,6 +76,11 @@ export class JointStep {
     const encoder = new Set([...model.trunk.parameters(), ...model.architecture.sharedParameters()].map((p) => p.variable));
     const shared = model.sharedLayout.parameters;
     this.encoderLayout = new ParameterLayout(shared.filter((p) => encoder.has(p.variable)));
+    if (this.mode === 'representation' && this.encoderLayout.variables.length === 0) {
+      throw new Error(
+        `gradient mode "representation" needs shared parameters below the representation (this trunk and architecture have none); use "parameters"`,
+      );
+    }
     this.sharedBranchLayout = new ParameterLayout(shared.filter((p) => !encoder.has(p.variable)));
   }
 
@@ -243,8 +248,8 @@ export class JointStep {
    * Representation mode in one forward and one backward pass. The shared representation goes through a custom op that
    * hands each task its own copy (row t of a [T, D] tensor); autodiff therefore delivers the per-task representation
    * gradients to that op's backward as one [T, D] matrix, where the weighting combines them, and the combined
-   * direction continues into the encoder. Heads and decode-side shared parameters get
-   * the plain sum of their tasks' gradients.
+   * direction continues into the encoder. Heads and decode-side shared parameters get the plain sum of their tasks'
+   * gradients.
    */
   private representationStep(batch: Batch, options: StepOptions): StepResult {
     const ctx = this.ctx(options);
@@ -279,7 +284,10 @@ export class JointStep {
     }, [...this.encoderLayout.variables, ...decodeVars]);
     value.dispose();
     tf.dispose(taskLosses);
-    if (!combination) throw new Error('representation mode: no gradient reached the shared representation');
+    if (!combination) {
+      tf.dispose(Object.values(grads));
+      throw new Error('representation mode: no gradient reached the shared representation');
+    }
     const byVariable = new Map<tf.Variable, tf.Tensor>();
     for (const v of [...this.encoderLayout.variables, ...decodeVars]) {
       const g = grads[v.name];
