@@ -111,14 +111,20 @@ describe('JointStep', () => {
     expect(a.shared.some((v, i) => Math.abs(v - ew.shared[i]!) > 1e-6)).toBe(true);
   });
 
-  it('reports pairwise cosines of task gradients when asked', () => {
-    const { model, step, batch } = setup('hard', sumOfGradients);
-    const r = step.run(batch, stepOptions(true));
-    expect(r.cosines).toHaveLength(2);
-    expect(r.cosines![0]![0]).toBeCloseTo(1, 5);
-    expect(r.cosines![0]![1]).toBeCloseTo(r.cosines![1]![0]!, 6);
-    expect(Math.abs(r.cosines![0]![1]!)).toBeLessThanOrEqual(1);
-    model.dispose();
+  it('reports the same pairwise cosines of task gradients on the shared parameters in every mode', () => {
+    const cosines = (['loss', 'parameters', 'representation'] as const).map((mode) => {
+      const weighting = mode === 'loss' ? createEw({}, { tasks: ['a', 'b'], seed: 0 }) : sumOfGradients;
+      const { model, step, batch } = setup('hard', weighting, mode === 'loss' ? undefined : mode);
+      const r = step.run(batch, stepOptions(true));
+      model.dispose();
+      return r.cosines!;
+    });
+    const [c] = cosines;
+    expect(c).toHaveLength(2);
+    expect(c![0]![0]).toBeCloseTo(1, 5);
+    expect(c![0]![1]).toBeCloseTo(c![1]![0]!, 6);
+    expect(Math.abs(c![0]![1]!)).toBeLessThanOrEqual(1);
+    for (const other of cosines.slice(1)) expect(other[0]![1]).toBeCloseTo(c![0]![1]!, 5);
   });
 
   for (const mode of ['loss', 'parameters', 'representation'] as const) {

@@ -293,8 +293,10 @@ export class JointStep {
       const g = grads[v.name];
       if (g) byVariable.set(v, this.reducer.size > 1 ? this.reduced(g) : g);
     }
+    // Monitoring compares task gradients on the shared parameters in every mode (extra per-task passes, at the interval).
+    const cosines = options.monitorCosines ? this.sharedCosines(batch, options) : undefined;
     const gradientNorm = this.apply(byVariable, options);
-    return { losses: combination.losses, weights: combination.weights, gradientNorm, cosines: undefined };
+    return { losses: combination.losses, weights: combination.weights, gradientNorm, cosines };
   }
 }
 
