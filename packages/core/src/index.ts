@@ -24,7 +24,7 @@ export * from './tasks/index.js';
 export * from './train/index.js';
 export * from './trunk/index.js';
 export { DataError, ExitCode, PolytaskError, UsageError } from './util/errors.js';
-export { type LogLevel, logDebug, logInfo, setLogLevel } from './util/log.js';
+export { type LogLevel, logDebug, logInfo, logLevel, setLogLevel } from './util/log.js';
 export { Registry } from './util/registry.js';
 export { Rng, type RngState } from './util/rng.js';
 export * from './weighting/index.js';

@@ -9,6 +9,7 @@ import type { MultiTaskModel } from '../model/multi-task-model.js';
 import { Optimizer } from '../optim/optimizer.js';
 import { learningRate } from '../optim/schedule.js';
 import { isSupervised, type TaskSpec } from '../tasks/task-spec.js';
+import { logLevel } from '../util/log.js';
 import { Rng } from '../util/rng.js';
 import { type Weighting, weightingRegistry } from '../weighting/index.js';
 import { History, type Logs, type TrainCallback } from './callbacks.js';
@@ -133,7 +134,8 @@ export class Trainer {
 
     const history = new History();
     const callbacks: TrainCallback[] = [history, ...(this.options.callbacks ?? [])];
-    if (this.options.progress !== false) callbacks.push(new ProgressLogger(taskNames, batchesPerEpoch, cfg.epochs));
+    if (this.options.progress !== false && logLevel() !== 'silent')
+      callbacks.push(new ProgressLogger(taskNames, batchesPerEpoch, cfg.epochs));
     const emit = async (fn: (c: TrainCallback) => void | Promise<void> | undefined) => {
       for (const c of callbacks) await fn(c);
     };

@@ -7,6 +7,10 @@ export function setLogLevel(level: LogLevel): void {
   env.level = level;
 }
 
+export function logLevel(): LogLevel {
+  return env.level;
+}
+
 export function logInfo(message: string): void {
   if (env.level !== 'silent') process.stderr.write(`[polytask] ${message}\n`);
 }
