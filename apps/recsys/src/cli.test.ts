@@ -162,6 +162,16 @@ describe('polytask-recsys on the Ali-CCP sample (ESMM)', () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/task "dwell" needs labels "dwell"/);
   });
+
+  it('an invalid data section is a usage error naming the config file and the field', async () => {
+    const config = variant('ali-ccp.yaml', 'ali-baddata', (c) => {
+      (c as unknown as { data: Record<string, unknown> }).data.files = 'train.csv';
+    });
+    const run = await cli('train', '--config', config, '--out', join(work, 'x'), '--data', ALI_CCP);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('ali-baddata.yaml');
+    expect(run.stderr).toContain('data.files');
+  });
 });
 
 describe('the demo config through the real executable', () => {

@@ -35,15 +35,19 @@ function parsePreprocessing(value: unknown): RecsysPreprocessing {
   return parsed.data;
 }
 
-const pipelines = new WeakMap<object, FeaturePipeline>();
+// Keyed on the raw object core hands back on every call (predict: once per batch of records). Parsing returns a
+// fresh object each time, so keying on the parsed one would re-validate and rebuild every vocabulary per batch.
+const pipelines = new WeakMap<object, { prep: RecsysPreprocessing; pipeline: FeaturePipeline }>();
 
-function pipelineOf(prep: RecsysPreprocessing): FeaturePipeline {
-  let p = pipelines.get(prep.features);
-  if (!p) {
-    p = new FeaturePipeline(prep.features);
-    pipelines.set(prep.features, p);
-  }
-  return p;
+/** The parsed preprocessing of a saved model and its feature pipeline, built once per preprocessing object. */
+export function savedPipeline(preprocessing: unknown): { prep: RecsysPreprocessing; pipeline: FeaturePipeline } {
+  const key = typeof preprocessing === 'object' && preprocessing !== null ? preprocessing : undefined;
+  const cached = key && pipelines.get(key);
+  if (cached) return cached;
+  const prep = parsePreprocessing(preprocessing);
+  const entry = { prep, pipeline: new FeaturePipeline(prep.features) };
+  if (key) pipelines.set(key, entry);
+  return entry;
 }
 
 function tasksFor(config: RunConfig, prep: Pick<RecsysPreprocessing, 'user' | 'esmm'>): TaskSpec[] {
@@ -58,11 +62,11 @@ export const recsysDomain: DomainAdapter = {
   name: 'recsys',
 
   async loadData(config: RunConfig, options): Promise<DomainData> {
-    const data = resolveDataConfig(config.data);
+    const data = resolveDataConfig(config.data, options.configFile);
     const root = options.dataRoot ?? resolve(options.configDir, data.root);
-    const saved = options.preprocessing === undefined ? undefined : parsePreprocessing(options.preprocessing);
-    const loaded = await loadRecsysData(data, { root, seed: config.seed, pipeline: saved ? pipelineOf(saved) : undefined });
-    const preprocessing: RecsysPreprocessing = saved ?? {
+    const saved = options.preprocessing === undefined ? undefined : savedPipeline(options.preprocessing);
+    const loaded = await loadRecsysData(data, { root, seed: config.seed, pipeline: saved?.pipeline });
+    const preprocessing: RecsysPreprocessing = saved?.prep ?? {
       format: 'polytask-recsys',
       version: 1,
       features: loaded.pipeline.toJSON(),
@@ -90,11 +94,11 @@ export const recsysDomain: DomainAdapter = {
   },
 
   createTasks(config: RunConfig, preprocessing: unknown): TaskSpec[] {
-    return tasksFor(config, parsePreprocessing(preprocessing));
+    return tasksFor(config, savedPipeline(preprocessing).prep);
   },
 
   encodeRecords(records: unknown[], _config: RunConfig, preprocessing: unknown, source: (i: number) => string): Inputs {
-    const pipeline = pipelineOf(parsePreprocessing(preprocessing));
+    const { pipeline } = savedPipeline(preprocessing);
     const encoder = pipeline.createEncoder(Math.max(1, records.length));
     records.forEach((record, i) => {
       if (record === null || typeof record !== 'object' || Array.isArray(record)) {

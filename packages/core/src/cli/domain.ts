@@ -21,6 +21,8 @@ export interface DomainData {
 export interface LoadDataOptions {
   /** Directory of the config file; relative paths in the config resolve against it. */
   readonly configDir: string;
+  /** The file the config came from (the config, or a trained model's model.json), for error messages. */
+  readonly configFile?: string;
   /** `--data DIR`: replaces the dataset root named in the config. */
   readonly dataRoot?: string;
   /** Saved preprocessing of a trained model: reuse it instead of fitting (eval). */

@@ -75,6 +75,7 @@ async function train(domain: DomainAdapter, opts: Record<string, unknown>): Prom
   const backend = await selectBackend({ backend: opts.backend as string | undefined });
   const data = await domain.loadData(config, {
     configDir: dirname(configFile),
+    configFile,
     dataRoot: opts.data === undefined ? undefined : resolve(String(opts.data)),
   });
   const outDir = resolve(String(opts.out));
@@ -134,7 +135,12 @@ async function evalCommand(domain: DomainAdapter, opts: Record<string, unknown>)
   const modelDir = resolve(String(opts.model));
   const backend = await selectBackend({ backend: opts.backend as string | undefined });
   const { model, config, preprocessing } = loadTrained(domain, modelDir);
-  const data = await domain.loadData(config, { configDir: modelDir, dataRoot: resolve(String(opts.data)), preprocessing });
+  const data = await domain.loadData(config, {
+    configDir: modelDir,
+    configFile: join(modelDir, 'model.json'),
+    dataRoot: resolve(String(opts.data)),
+    preprocessing,
+  });
   const { name, dataset } = splitFor(data, opts.split as string | undefined);
   const tasks = config.train.singleTask !== undefined ? model.tasks.filter((t) => t.name === config.train.singleTask) : model.tasks;
   const ev = evaluate(model, dataset, { batchSize: config.train.evalBatchSize, tasks });

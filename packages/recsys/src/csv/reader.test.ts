@@ -51,6 +51,15 @@ describe('readCsv', () => {
     expect(rows[0]!.columns).toEqual(['x', 'y']);
   });
 
+  it('keeps a tab-separated row of empty fields (not a blank line)', async () => {
+    const rows = await all(file('a\tb\n1\t2\n\t\n  \n3\t4\n'), { delimiter: '\t' });
+    expect(rows.map((r) => [r.line, r.values])).toEqual([
+      [2, ['1', '2']],
+      [3, ['', '']],
+      [5, ['3', '4']],
+    ]);
+  });
+
   it('takes configured names without a header, and renames a header', async () => {
     const noHeader = await all(file('1;2\n3;4\n'), { header: false, columns: ['a', 'b'], delimiter: ';' });
     expect(noHeader.map((r) => r.line)).toEqual([1, 2]);

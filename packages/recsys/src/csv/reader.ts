@@ -126,7 +126,8 @@ export async function* readCsv(path: string, options: CsvOptions = {}): AsyncGen
       if (lineNo === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1); // BOM
       if (pending) text = `${pending}\n${text}`;
       const start = pending ? pendingStart : lineNo;
-      if (!pending && text.trim() === '') continue;
+      // blank lines are skipped; a line of only delimiters (tabs are whitespace too) is a row of empty fields
+      if (!pending && text.trim() === '' && !text.includes(o.delimiter)) continue;
       const values = splitRecord(text, o.delimiter, o.quote, o.trim);
       if (values === null) {
         pending = text;

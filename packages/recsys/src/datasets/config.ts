@@ -22,8 +22,14 @@ export const LabelConfig = BinaryColumn.extend({
 export type LabelConfig = z.infer<typeof LabelConfig>;
 
 export const SplitConfig = z.object({
-  /** Named fractions of the rows of `file` (e.g. train 0.8, valid 0.1, test 0.1); core's seeded `splitIndices`. */
-  fractions: z.record(z.string(), z.number().positive()),
+  /**
+   * Named fractions of the rows of `file` (e.g. train 0.8, valid 0.1, test 0.1); core's seeded `splitIndices`.
+   * They must add up to 1: the last split takes whatever the others leave, so {train 0.5, test 0.1} would test
+   * on half of the rows.
+   */
+  fractions: z.record(z.string(), z.number().positive()).refine((f) => Math.abs(Object.values(f).reduce((a, b) => a + b, 0) - 1) < 1e-6, {
+    message: 'the split fractions must add up to 1',
+  }),
   /** Seed of the split, independent of the run seed so `--seed` never changes the test rows. */
   seed: z.number().int().default(1),
 });

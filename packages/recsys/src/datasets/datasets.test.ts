@@ -147,6 +147,20 @@ describe('bad input', () => {
     expect((err as Error).message).toBe(`${join(dir, 'bad.csv')}, line 3, field "price": not a number: "oops"`);
   });
 
+  it('a label cell in data.missing is a missing label, not a negative', async () => {
+    writeFileSync(join(dir, 'na.csv'), 'income,u\nhigh,a\nlow,b\nNA,c\n');
+    const config = resolveDataConfig({
+      root: dir,
+      files: { train: 'na.csv' },
+      missing: ['NA'],
+      features: [{ name: 'u', type: 'categorical' }],
+      labels: { income: { column: 'income', positive: ['high'] } },
+    });
+    await expect(loadRecsysData(config, { root: dir })).rejects.toThrow(`${join(dir, 'na.csv')}, line 4, field "income": missing label`);
+    writeFileSync(join(dir, 'na.csv'), 'income,u\nhigh,a\nlow,b\n');
+    expect(Array.from((await loadRecsysData(config, { root: dir })).splits.train!.parts.labels.income!.data)).toEqual([1, 0]);
+  });
+
   it('a label that is not 0/1, a missing column, a short row', async () => {
     writeFileSync(join(dir, 'label.csv'), `${header}\n1,0,a,1\n2,0,b,2\n`);
     const base = { root: dir, features: [{ name: 'u', type: 'categorical' }], labels: { ctr: { column: 'click' } } };
@@ -178,5 +192,16 @@ describe('bad input', () => {
     expect(() => resolveDataConfig({ preset: 'ali-ccp', root: dir, features: [{ name: 'x', type: 'numeric', bucketize: {} }] })).toThrow(
       /exactly one of "boundaries" and "quantiles"/,
     );
+  });
+
+  it('split fractions that do not add up to 1 are a UsageError (the last split would take the rest)', async () => {
+    const rows = ['x,click', ...Array.from({ length: 100 }, (_, i) => `${i},${i % 2}`)];
+    writeFileSync(join(dir, 'hundred.csv'), `${rows.join('\n')}\n`);
+    const base = { root: dir, file: 'hundred.csv', features: [{ name: 'x', type: 'numeric' }], labels: { ctr: { column: 'click' } } };
+    const bad = () => resolveDataConfig({ ...base, split: { fractions: { train: 0.5, test: 0.1 } } });
+    expect(bad).toThrow(UsageError);
+    expect(bad).toThrow(/field "data\.split\.fractions": the split fractions must add up to 1/);
+    const data = await loadRecsysData(resolveDataConfig({ ...base, split: { fractions: { train: 0.9, test: 0.1 } } }), { root: dir });
+    expect([data.splits.train!.size, data.splits.test!.size]).toEqual([90, 10]);
   });
 });

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { ColumnBuilder, DataError, InMemoryDataset, splitIndices } from '@polytask/core';
 import { type CsvRow, readCsv } from '../csv/reader.js';
 import { type FeatureEncoder, FeaturePipeline, type RowGetter, type RowSource } from '../features/pipeline.js';
+import { DEFAULT_MISSING } from '../features/schema.js';
 import type { BinaryColumn, RecsysDataConfig } from './config.js';
 
 /** The input holding the integer user id of each sample (GAUC groups). */
@@ -24,12 +25,21 @@ export interface LoadOptions {
   readonly seed?: number;
 }
 
-/** Reads a 0/1 cell of a row. */
-export function binaryValue(spec: BinaryColumn, raw: string | undefined, source: RowSource): number {
+/**
+ * Reads a 0/1 cell of a row. With `positive`, a cell in `missing` (the `data.missing` tokens) is an error rather
+ * than a silent negative; without it, anything but 0/1 is an error anyway.
+ */
+export function binaryValue(
+  spec: BinaryColumn,
+  raw: string | undefined,
+  source: RowSource,
+  missing: readonly string[] = DEFAULT_MISSING,
+): number {
   const v = (raw ?? '').trim();
   if (spec.positive) {
-    if (v === '' || v === '?') throw new DataError(source.file, source.line, spec.column, 'missing label');
-    return spec.positive.includes(v) ? 1 : 0;
+    if (spec.positive.includes(v)) return 1;
+    if (v === '' || missing.includes(v)) throw new DataError(source.file, source.line, spec.column, 'missing label');
+    return 0;
   }
   const x = Number(v);
   if (v === '' || (x !== 0 && x !== 1)) throw new DataError(source.file, source.line, spec.column, `expected a 0/1 label, found "${v}"`);
@@ -85,8 +95,9 @@ class SplitBuilder {
 
   push(access: RowAccess, source: RowSource): void {
     for (const [key, spec] of Object.entries(this.config.labels)) {
-      this.labels.get(key)!.push(binaryValue(spec, access.raw(spec.column), source));
-      if (spec.mask) this.masks.get(key)!.push(binaryValue(spec.mask, access.raw(spec.mask.column), source));
+      const missing = this.config.missing;
+      this.labels.get(key)!.push(binaryValue(spec, access.raw(spec.column), source, missing));
+      if (spec.mask) this.masks.get(key)!.push(binaryValue(spec.mask, access.raw(spec.mask.column), source, missing));
     }
     if (this.users) {
       const u = (access.raw(this.config.user!) ?? '').trim();

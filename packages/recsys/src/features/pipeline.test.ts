@@ -67,6 +67,28 @@ describe('categorical features', () => {
     const p = fit([{ name: 'code', type: 'categorical' }], [{ code: '37' }, { code: '37' }, { code: '4' }]);
     expect(encode(p, [{ code: 37 }, { code: '4' }]).sparse).toEqual([2, 3]);
   });
+
+  it('a JSON number equal to a missing token is missing, as its CSV spelling is', () => {
+    const fitter = FeaturePipeline.fitter(
+      [
+        { name: 'code', type: 'categorical' },
+        { name: 'x', type: 'numeric', indicator: true, bucketize: { boundaries: [0] } },
+      ],
+      ['-1', ''],
+    );
+    for (const [code, x] of [
+      ['5', '2'],
+      ['-1', '-1'],
+      ['5', '4'],
+    ])
+      fitter.add((c) => (c === 'code' ? code : x), { file: 'train.csv', line: 2 });
+    const p = fitter.finish();
+    expect(p.state.features[1]!.mean).toBe(3); // -1 was left out of the moments
+    const asCsv = encode(p, [{ code: '-1', x: '-1' }]);
+    const asJson = encode(p, [{ code: -1, x: -1 }]);
+    expect(asCsv).toEqual({ sparse: [1, 1], dense: [0, 1], multi: [] }); // missing id, mean fill, indicator
+    expect(asJson).toEqual(asCsv);
+  });
 });
 
 describe('numeric features', () => {
@@ -106,6 +128,15 @@ describe('numeric features', () => {
     expect(p.layout.sparseVocabSizes).toEqual([5]);
     expect(p.layout.denseColumns).toEqual([]);
     expect(encode(p, [{ age: '5' }, { age: '18' }, { age: '70' }, { age: '?' }]).sparse).toEqual([2, 3, 4, 1]);
+  });
+
+  it('rejects boundaries that are not strictly ascending (the bucket search needs sorted edges)', () => {
+    expect(() => FeaturePipeline.fitter([{ name: 'age', type: 'numeric', bucketize: { boundaries: [65, 18] } }])).toThrow(
+      /boundaries.*must be strictly ascending/,
+    );
+    expect(() => FeaturePipeline.fitter([{ name: 'age', type: 'numeric', bucketize: { boundaries: [18, 18] } }])).toThrow(
+      /strictly ascending/,
+    );
   });
 
   it('fits quantile buckets on the training values, merging repeated edges', () => {

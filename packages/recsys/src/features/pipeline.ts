@@ -73,7 +73,9 @@ function columnOf(config: FeatureConfig): string {
 function isMissing(value: RawValue, missing: ReadonlySet<string>): boolean {
   if (value === null || value === undefined) return true;
   if (typeof value === 'string') return missing.has(value.trim());
-  if (typeof value === 'number') return Number.isNaN(value);
+  // a JSON number must match a missing token the way its CSV spelling does (e.g. `missing: ["-1"]`), or predict
+  // would read as a value what training read as missing
+  if (typeof value === 'number') return Number.isNaN(value) || missing.has(String(value));
   return false;
 }
 

@@ -36,6 +36,11 @@ export const Bucketize = z
   })
   .refine((b) => (b.boundaries === undefined) !== (b.quantiles === undefined), {
     message: 'bucketize needs exactly one of "boundaries" and "quantiles"',
+  })
+  // bucket ids come from a binary search over the edges: unsorted edges would give wrong ids silently
+  .refine((b) => (b.boundaries ?? []).every((x, i, all) => i === 0 || x > all[i - 1]!), {
+    message: 'bucketize "boundaries" must be strictly ascending',
+    path: ['boundaries'],
   });
 
 export const NumericFeature = z.object({
