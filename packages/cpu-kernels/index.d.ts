@@ -1,4 +1,8 @@
-/** The native binding. All buffers are used in place; outputs are fully overwritten. */
+/**
+ * The native binding. All buffers are used in place; outputs are fully overwritten. Sizes must be integers in
+ * [0, 2^31) (strides and dilations >= 1); anything else, buffers or index arrays too short for them, or bias / PReLU
+ * weights that are neither per column nor a single value throw instead of being read as 0 or past their end.
+ */
 export interface CpuKernels {
   /**
    * out[i] = op(a[aIndex[i]]) · op(b[bIndex[i]]) for i < batch, row-major. Matrices: a M×K (K×M when transA),

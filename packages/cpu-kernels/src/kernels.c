@@ -47,7 +47,7 @@ static int arg_f32(napi_env env, napi_value v, float **out, size_t *len) {
 
 static int arg_f32_or_null(napi_env env, napi_value v, float **out, size_t *len) {
   napi_valuetype t;
-  napi_typeof(env, v, &t);
+  if (napi_typeof(env, v, &t) != napi_ok) return 0;
   if (t == napi_null || t == napi_undefined) {
     *out = NULL;
     if (len) *len = 0;
@@ -56,14 +56,17 @@ static int arg_f32_or_null(napi_env env, napi_value v, float **out, size_t *len)
   return arg_f32(env, v, out, len);
 }
 
-static int arg_i32_array_or_null(napi_env env, napi_value v, int32_t **out, size_t *len) {
+/* *present: whether an array was passed (an empty one may have a NULL data pointer). */
+static int arg_i32_array_or_null(napi_env env, napi_value v, int32_t **out, size_t *len, int *present) {
   napi_valuetype t;
-  napi_typeof(env, v, &t);
+  *present = 0;
+  if (napi_typeof(env, v, &t) != napi_ok) return 0;
   if (t == napi_null || t == napi_undefined) {
     *out = NULL;
     *len = 0;
     return 1;
   }
+  *present = 1;
   napi_typedarray_type type;
   void *data;
   napi_value ab;
@@ -76,23 +79,45 @@ static int arg_i32_array_or_null(napi_env env, napi_value v, int32_t **out, size
   return 1;
 }
 
-static int64_t arg_int(napi_env env, napi_value v) {
-  int64_t r = 0;
+/*
+ * Integer argument in [min, INT32_MAX] (booleans read as 0/1). Anything else throws: a missing or mistyped size used to
+ * read as 0 and the kernel then silently left its output unwritten. INT32_MAX bounds every dimension because CBLAS
+ * takes int sizes.
+ */
+static int arg_int(napi_env env, napi_value v, int64_t min, int64_t *out) {
   napi_valuetype t;
-  napi_typeof(env, v, &t);
+  if (napi_typeof(env, v, &t) != napi_ok) return 0;
   if (t == napi_boolean) {
     bool b;
-    napi_get_value_bool(env, v, &b);
-    return b ? 1 : 0;
+    if (napi_get_value_bool(env, v, &b) != napi_ok) return 0;
+    *out = b ? 1 : 0;
+    return 1;
   }
-  napi_get_value_int64(env, v, &r);
-  return r;
+  double d;
+  if (t != napi_number || napi_get_value_double(env, v, &d) != napi_ok || d != (double)(int64_t)d || d < (double)min ||
+      d > (double)INT32_MAX) {
+    napi_throw_range_error(env, NULL, "cpu-kernels: expected an integer size / flag in range");
+    return 0;
+  }
+  *out = (int64_t)d;
+  return 1;
 }
 
-static double arg_double(napi_env env, napi_value v) {
-  double r = 0;
-  napi_get_value_double(env, v, &r);
-  return r;
+static int arg_double(napi_env env, napi_value v, double *out) {
+  if (napi_get_value_double(env, v, out) != napi_ok) {
+    napi_throw_type_error(env, NULL, "cpu-kernels: expected a number");
+    return 0;
+  }
+  return 1;
+}
+
+/* *out = a * b * ... (n factors, all >= 0); 0 on int64 overflow. */
+static int mul_ok(int64_t *out, int n, const int64_t *f) {
+  int64_t r = 1;
+  for (int i = 0; i < n; i++)
+    if (__builtin_mul_overflow(r, f[i], &r)) return 0;
+  *out = r;
+  return 1;
 }
 
 /* ---------------------------------------------------------------- epilogue: bias + activation, in place */
@@ -156,22 +181,32 @@ static napi_value BatchMatMul(napi_env env, napi_callback_info info) {
   float *a, *b, *c;
   size_t la, lb, lc;
   if (!arg_f32(env, argv[0], &a, &la) || !arg_f32(env, argv[1], &b, &lb) || !arg_f32(env, argv[2], &c, &lc)) return NULL;
-  int64_t batch = arg_int(env, argv[3]), M = arg_int(env, argv[4]), N = arg_int(env, argv[5]), K = arg_int(env, argv[6]);
-  int ta = (int)arg_int(env, argv[7]), tb = (int)arg_int(env, argv[8]);
+  int64_t batch, M, N, K, ta, tb;
+  if (!arg_int(env, argv[3], 0, &batch) || !arg_int(env, argv[4], 0, &M) || !arg_int(env, argv[5], 0, &N) ||
+      !arg_int(env, argv[6], 0, &K) || !arg_int(env, argv[7], 0, &ta) || !arg_int(env, argv[8], 0, &tb))
+    return NULL;
   int32_t *ai = NULL, *bi = NULL;
   size_t lai = 0, lbi = 0;
-  if (argc > 9 && !arg_i32_array_or_null(env, argv[9], &ai, &lai)) return NULL;
-  if (argc > 10 && !arg_i32_array_or_null(env, argv[10], &bi, &lbi)) return NULL;
-  int64_t aMat = M * K, bMat = K * N, cMat = M * N;
-  int64_t aCount = aMat ? (int64_t)la / aMat : 0, bCount = bMat ? (int64_t)lb / bMat : 0;
-  if ((int64_t)lc < batch * cMat) {
+  int hasAi = 0, hasBi = 0;
+  if (argc > 9 && !arg_i32_array_or_null(env, argv[9], &ai, &lai, &hasAi)) return NULL;
+  if (argc > 10 && !arg_i32_array_or_null(env, argv[10], &bi, &lbi, &hasBi)) return NULL;
+  /* The index arrays are read for every output matrix: a short one would be read past its end. */
+  if ((hasAi && (int64_t)lai < batch) || (hasBi && (int64_t)lbi < batch)) {
+    napi_throw_range_error(env, NULL, "batchMatMul: batch index array shorter than the batch");
+    return NULL;
+  }
+  const int64_t aMat = M * K, bMat = K * N, cMat = M * N; /* each factor <= INT32_MAX: no overflow */
+  int64_t cTotal;
+  if (!mul_ok(&cTotal, 2, (int64_t[]){batch, cMat}) || (int64_t)lc < cTotal) {
     napi_throw_range_error(env, NULL, "batchMatMul: output too small");
     return NULL;
   }
+  if (cTotal == 0) return NULL; /* nothing to write (and CBLAS rejects zero leading dimensions) */
   if (K == 0) {
-    memset(c, 0, sizeof(float) * batch * cMat);
+    memset(c, 0, sizeof(float) * (size_t)cTotal);
     return NULL;
   }
+  const int64_t aCount = (int64_t)la / aMat, bCount = (int64_t)lb / bMat;
   for (int64_t i = 0; i < batch; i++) {
     int64_t ia = ai ? ai[i] : (aCount == 1 ? 0 : i);
     int64_t ib = bi ? bi[i] : (bCount == 1 ? 0 : i);
@@ -186,24 +221,45 @@ static napi_value BatchMatMul(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/*
+ * Bias / PReLU weights hold one value per column or a single one, and PReLU needs its weights: anything else used to
+ * read bias[0] (past the end of an empty array, or silently the wrong value) or dereference a null prelu.
+ */
+static int check_epilogue(napi_env env, int64_t cols, const float *bias, size_t lbias, int64_t act, const float *prelu,
+                          size_t lprelu) {
+  if (act < ACT_LINEAR || act > ACT_SIGMOID || (bias && lbias != 1 && (int64_t)lbias != cols) ||
+      (act == ACT_PRELU && (!prelu || (lprelu != 1 && (int64_t)lprelu != cols)))) {
+    napi_throw_range_error(env, NULL, "epilogue: bias / activation / prelu weights do not match the output");
+    return 0;
+  }
+  return 1;
+}
+
 /* epilogue(y, rows, cols, bias|null, act, alpha, prelu|null) */
 static napi_value Epilogue(napi_env env, napi_callback_info info) {
   size_t argc = 7;
   napi_value argv[7];
   CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 7) {
+    napi_throw_error(env, NULL, "epilogue: too few arguments");
+    return NULL;
+  }
   float *y, *bias, *prelu;
   size_t ly, lbias, lprelu;
   if (!arg_f32(env, argv[0], &y, &ly) || !arg_f32_or_null(env, argv[3], &bias, &lbias) ||
       !arg_f32_or_null(env, argv[6], &prelu, &lprelu))
     return NULL;
-  int64_t rows = arg_int(env, argv[1]), cols = arg_int(env, argv[2]);
-  int act = (int)arg_int(env, argv[4]);
-  float alpha = (float)arg_double(env, argv[5]);
-  if ((int64_t)ly < rows * cols || (act == ACT_PRELU && !prelu)) {
-    napi_throw_range_error(env, NULL, "epilogue: bad arguments");
+  int64_t rows, cols, act;
+  double alpha;
+  if (!arg_int(env, argv[1], 0, &rows) || !arg_int(env, argv[2], 0, &cols) || !arg_int(env, argv[4], 0, &act) ||
+      !arg_double(env, argv[5], &alpha))
+    return NULL;
+  if ((int64_t)ly < rows * cols) {
+    napi_throw_range_error(env, NULL, "epilogue: output too small");
     return NULL;
   }
-  epilogue(y, rows, cols, bias, (int64_t)lbias, act, alpha, prelu, (int64_t)lprelu);
+  if (!check_epilogue(env, cols, bias, lbias, act, prelu, lprelu)) return NULL;
+  epilogue(y, rows, cols, bias, (int64_t)lbias, (int)act, (float)alpha, prelu, (int64_t)lprelu);
   return NULL;
 }
 
@@ -213,9 +269,12 @@ typedef struct {
   int64_t n, h, w, cin, oh, ow, cout, fh, fw, sh, sw, dh, dw, pt, pl;
 } ConvGeom;
 
-static void read_geom(napi_env env, napi_value *v, ConvGeom *g) {
+/* Sizes and paddings >= 0, strides and dilations >= 1. */
+static int read_geom(napi_env env, napi_value *v, ConvGeom *g) {
   int64_t *f = &g->n;
-  for (int i = 0; i < 15; i++) f[i] = arg_int(env, v[i]);
+  for (int i = 0; i < 15; i++)
+    if (!arg_int(env, v[i], i >= 9 && i <= 12 ? 1 : 0, &f[i])) return 0;
+  return 1;
 }
 
 static int is_pointwise(const ConvGeom *g) {
@@ -272,20 +331,31 @@ static void col2im(const ConvGeom *g, const float *col, int64_t b0, int64_t nb, 
 }
 
 /*
- * Grow-only scratch buffer for the im2col matrix, one per thread (worker_threads each get their own). Reusing it
- * avoids a fresh multi-MB malloc per call, which glibc serves with mmap: every call would page-fault the whole
- * matrix in again (that cost more than the GEMM).
+ * Grow-only scratch buffer for the im2col matrix, one per Node environment (the main thread and each worker_thread
+ * have their own, and an environment runs on one thread). Reusing it avoids a fresh multi-MB malloc per call, which
+ * glibc serves with mmap: every call would page-fault the whole matrix in again (that cost more than the GEMM). It is
+ * instance data, freed when its environment goes away (a thread-local buffer leaked with every exiting worker).
  */
-static _Thread_local float *scratch = NULL;
-static _Thread_local size_t scratch_len = 0;
+typedef struct {
+  float *buf;
+  size_t len;
+} Scratch;
 
-static float *get_scratch(size_t floats) {
-  if (floats > scratch_len) {
-    free(scratch);
-    scratch = (float *)malloc(sizeof(float) * floats);
-    scratch_len = scratch ? floats : 0;
+static void free_scratch(napi_env env, void *data, void *hint) {
+  Scratch *s = (Scratch *)data;
+  free(s->buf);
+  free(s);
+}
+
+static float *get_scratch(napi_env env, size_t floats) {
+  Scratch *s = NULL;
+  if (napi_get_instance_data(env, (void **)&s) != napi_ok || !s) return NULL;
+  if (floats > s->len) {
+    free(s->buf);
+    s->buf = (float *)malloc(sizeof(float) * floats);
+    s->len = s->buf ? floats : 0;
   }
-  return scratch;
+  return s->buf;
 }
 
 static int64_t chunk_images(const ConvGeom *g) {
@@ -296,9 +366,13 @@ static int64_t chunk_images(const ConvGeom *g) {
   return nb;
 }
 
+/* Buffer lengths against the geometry, in overflow-checked arithmetic; GEMM sizes must fit CBLAS' int. */
 static int check_sizes(napi_env env, const ConvGeom *g, size_t lx, size_t lf, size_t ly) {
-  if ((int64_t)lx < g->n * g->h * g->w * g->cin || (int64_t)lf < g->fh * g->fw * g->cin * g->cout ||
-      (int64_t)ly < g->n * g->oh * g->ow * g->cout) {
+  int64_t nx, nf, ny, rows, k;
+  if (!mul_ok(&nx, 4, (int64_t[]){g->n, g->h, g->w, g->cin}) || !mul_ok(&nf, 4, (int64_t[]){g->fh, g->fw, g->cin, g->cout}) ||
+      !mul_ok(&ny, 4, (int64_t[]){g->n, g->oh, g->ow, g->cout}) || !mul_ok(&rows, 3, (int64_t[]){g->n, g->oh, g->ow}) ||
+      !mul_ok(&k, 3, (int64_t[]){g->fh, g->fw, g->cin}) || rows > INT32_MAX || k > INT32_MAX ||
+      (int64_t)lx < nx || (int64_t)lf < nf || (int64_t)ly < ny) {
     napi_throw_range_error(env, NULL, "conv2d: buffer sizes do not match the geometry");
     return 0;
   }
@@ -318,22 +392,26 @@ static napi_value Conv2d(napi_env env, napi_callback_info info) {
   size_t lx, lf, ly, lbias = 0, lprelu = 0;
   if (!arg_f32(env, argv[0], &x, &lx) || !arg_f32(env, argv[1], &f, &lf) || !arg_f32(env, argv[2], &y, &ly)) return NULL;
   ConvGeom g;
-  read_geom(env, argv + 3, &g);
+  if (!read_geom(env, argv + 3, &g)) return NULL;
   if (!check_sizes(env, &g, lx, lf, ly)) return NULL;
-  int act = 0;
-  float alpha = 0;
+  int64_t act = 0;
+  double alpha = 0;
   if (argc >= 22) {
-    if (!arg_f32_or_null(env, argv[18], &bias, &lbias) || !arg_f32_or_null(env, argv[21], &prelu, &lprelu)) return NULL;
-    act = (int)arg_int(env, argv[19]);
-    alpha = (float)arg_double(env, argv[20]);
+    if (!arg_f32_or_null(env, argv[18], &bias, &lbias) || !arg_f32_or_null(env, argv[21], &prelu, &lprelu) ||
+        !arg_int(env, argv[19], 0, &act) || !arg_double(env, argv[20], &alpha))
+      return NULL;
   }
+  if (!check_epilogue(env, g.cout, bias, lbias, act, prelu, lprelu)) return NULL;
   const int64_t K = g.fh * g.fw * g.cin, P = g.oh * g.ow;
-  if (is_pointwise(&g)) {
+  if (g.n * P * g.cout == 0) return NULL;
+  if (K == 0) {
+    memset(y, 0, sizeof(float) * (size_t)(g.n * P * g.cout)); /* empty sum (CBLAS rejects K = 0 leading dims) */
+  } else if (is_pointwise(&g)) {
     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)(g.n * P), (int)g.cout, (int)K, 1.0f, x, (int)K, f,
                 (int)g.cout, 0.0f, y, (int)g.cout);
   } else {
     int64_t nb = chunk_images(&g);
-    float *col = get_scratch((size_t)(nb * P * K));
+    float *col = get_scratch(env, (size_t)(nb * P * K));
     if (!col) {
       napi_throw_error(env, NULL, "conv2d: out of memory");
       return NULL;
@@ -345,7 +423,7 @@ static napi_value Conv2d(napi_env env, napi_callback_info info) {
                   (int)g.cout, 0.0f, y + b0 * P * g.cout, (int)g.cout);
     }
   }
-  epilogue(y, g.n * P, g.cout, bias, (int64_t)lbias, act, alpha, prelu, (int64_t)lprelu);
+  epilogue(y, g.n * P, g.cout, bias, (int64_t)lbias, (int)act, (float)alpha, prelu, (int64_t)lprelu);
   return NULL;
 }
 
@@ -363,9 +441,14 @@ static napi_value Conv2dBackpropInput(napi_env env, napi_callback_info info) {
   if (!arg_f32(env, argv[0], &dy, &ldy) || !arg_f32(env, argv[1], &f, &lf) || !arg_f32(env, argv[2], &dx, &ldx))
     return NULL;
   ConvGeom g;
-  read_geom(env, argv + 3, &g);
+  if (!read_geom(env, argv + 3, &g)) return NULL;
   if (!check_sizes(env, &g, ldx, lf, ldy)) return NULL;
   const int64_t K = g.fh * g.fw * g.cin, P = g.oh * g.ow;
+  if (g.n * g.h * g.w * g.cin == 0) return NULL;
+  if (P * g.cout * K == 0) {
+    memset(dx, 0, sizeof(float) * (size_t)(g.n * g.h * g.w * g.cin));
+    return NULL;
+  }
   if (is_pointwise(&g)) {
     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)(g.n * P), (int)K, (int)g.cout, 1.0f, dy, (int)g.cout, f,
                 (int)g.cout, 0.0f, dx, (int)K);
@@ -373,7 +456,7 @@ static napi_value Conv2dBackpropInput(napi_env env, napi_callback_info info) {
   }
   memset(dx, 0, sizeof(float) * g.n * g.h * g.w * g.cin);
   int64_t nb = chunk_images(&g);
-  float *col = get_scratch((size_t)(nb * P * K));
+  float *col = get_scratch(env, (size_t)(nb * P * K));
   if (!col) {
     napi_throw_error(env, NULL, "conv2dBackpropInput: out of memory");
     return NULL;
@@ -401,11 +484,12 @@ static napi_value Conv2dBackpropFilter(napi_env env, napi_callback_info info) {
   if (!arg_f32(env, argv[0], &x, &lx) || !arg_f32(env, argv[1], &dy, &ldy) || !arg_f32(env, argv[2], &dw, &ldw))
     return NULL;
   ConvGeom g;
-  read_geom(env, argv + 3, &g);
+  if (!read_geom(env, argv + 3, &g)) return NULL;
   if (!check_sizes(env, &g, lx, ldw, ldy)) return NULL;
   const int64_t K = g.fh * g.fw * g.cin, P = g.oh * g.ow;
+  if (K * g.cout == 0) return NULL;
   if (g.n * P == 0) {
-    memset(dw, 0, sizeof(float) * K * g.cout);
+    memset(dw, 0, sizeof(float) * (size_t)(K * g.cout));
     return NULL;
   }
   if (is_pointwise(&g)) {
@@ -414,7 +498,7 @@ static napi_value Conv2dBackpropFilter(napi_env env, napi_callback_info info) {
     return NULL;
   }
   int64_t nb = chunk_images(&g);
-  float *col = get_scratch((size_t)(nb * P * K));
+  float *col = get_scratch(env, (size_t)(nb * P * K));
   if (!col) {
     napi_throw_error(env, NULL, "conv2dBackpropFilter: out of memory");
     return NULL;
@@ -433,10 +517,11 @@ static napi_value Conv2dBackpropFilter(napi_env env, napi_callback_info info) {
 /*
  * expf that the compiler vectorises (Cephes-style: x = n·ln2 + r, |r| ≤ ln2/2, degree-6 polynomial, 2^n through the
  * exponent bits). Relative error < 3e-7 for results in the normal float range; results below FLT_MIN flush to 0,
- * overflow gives +inf, NaN stays NaN.
+ * overflow (x > ln FLT_MAX) gives +inf, NaN stays NaN.
  */
 static inline float exp_one(float x) {
-  const float hi = 88.3762626647949f, lo = -87.3365447505531f;
+  /* hi: the largest float whose exp is finite (the old bound, 127.5·ln2, gave +inf from 88.38 on). */
+  const float hi = 88.72283172607422f, lo = -87.3365447505531f;
   float xc = x > hi ? hi : x;
   xc = xc < lo ? lo : xc;
   float t = xc * 1.44269504088896341f;
@@ -451,10 +536,13 @@ static inline float exp_one(float x) {
   p = p * r + 1.6666665459e-1f;
   p = p * r + 5.0000001201e-1f;
   p = p * r * r + r + 1.0f;
-  int32_t bits = (ni + 127) << 23;
-  float scale;
-  memcpy(&scale, &bits, sizeof scale);
-  float y = p * scale;
+  /* 2^n in two factors: n reaches 128 near hi, one past the largest float exponent. */
+  int32_t n1 = ni >> 1;
+  int32_t bits1 = (n1 + 127) << 23, bits2 = (ni - n1 + 127) << 23;
+  float s1, s2;
+  memcpy(&s1, &bits1, sizeof s1);
+  memcpy(&s2, &bits2, sizeof s2);
+  float y = (p * s1) * s2;
   y = x > hi ? __builtin_inff() : y;
   y = x < lo ? 0.0f : y;
   return x != x ? x : y;
@@ -501,7 +589,12 @@ static napi_value SetThreads(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1];
   CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  if (argc >= 1 && openblas_set_num_threads) openblas_set_num_threads((int)arg_int(env, argv[0]));
+  int64_t threads;
+  if (argc < 1 || !arg_int(env, argv[0], 1, &threads)) {
+    if (argc < 1) napi_throw_error(env, NULL, "setThreads: too few arguments");
+    return NULL;
+  }
+  if (openblas_set_num_threads) openblas_set_num_threads((int)threads);
   return NULL;
 }
 
@@ -517,6 +610,16 @@ static napi_value Init(napi_env env, napi_value exports) {
       {"setThreads", NULL, SetThreads, NULL, NULL, NULL, napi_default, NULL},
   };
   CHECK(napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props));
+  Scratch *s = (Scratch *)calloc(1, sizeof(Scratch));
+  if (!s) {
+    napi_throw_error(env, NULL, "cpu-kernels: out of memory");
+    return NULL;
+  }
+  if (napi_set_instance_data(env, s, free_scratch, NULL) != napi_ok) {
+    free(s);
+    napi_throw_error(env, NULL, "cpu-kernels: N-API call failed");
+    return NULL;
+  }
   return exports;
 }
 

@@ -1,3 +1,4 @@
+import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { Activation, loadCpuKernels, loadFailure } from '../index.js';
 
@@ -97,5 +98,81 @@ describe.skipIf(!k)('native kernels against naive loops', () => {
     expect(() => k.batchMatMul(new Float32Array(4), new Float32Array(4), new Float32Array(1), 1, 2, 2, 2, false, false)).toThrow(
       /too small/,
     );
+  });
+
+  it('rejects malformed arguments instead of reading past arrays, dereferencing null or ignoring them', () => {
+    const f = (n, v = 1) => new Float32Array(n).fill(v);
+    // An index array shorter than the batch was read past its end.
+    expect(() => k.batchMatMul(f(8), f(4), f(8), 2, 2, 2, 2, false, false, new Int32Array(1), null)).toThrow(/shorter/);
+    expect(() => k.batchMatMul(f(8), f(4), f(8), 2, 2, 2, 2, false, false, null, new Int32Array(0))).toThrow(/shorter/);
+    // conv2d with the PReLU activation and no weights dereferenced a null pointer (segfault).
+    expect(() => k.conv2d(f(4), f(1), f(4), 1, 2, 2, 1, 2, 2, 1, 1, 1, 1, 1, 1, 1, 0, 0, null, Activation.prelu, 0, null)).toThrow(/prelu/);
+    // A bias that is neither per column nor a single value was silently read as bias[0]; unknown activations ignored.
+    expect(() => k.epilogue(f(4), 2, 2, f(3), Activation.linear, 0, null)).toThrow(/bias/);
+    expect(() => k.epilogue(f(4), 2, 2, null, Activation.prelu, 0, f(3))).toThrow(/prelu/);
+    expect(() => k.epilogue(f(4), 2, 2, null, 42, 0, null)).toThrow(/activation/);
+    // Missing, mistyped or negative sizes read as 0 (output left unwritten) or reached CBLAS; zero strides were taken.
+    const geo = [1, 2, 2, 1, 2, 2, 1, 1, 1, 1, 1, 1, 1, 0, 0];
+    for (const bad of [undefined, '1', -1, 1.5, Number.NaN, 2 ** 40]) {
+      expect(() => k.conv2d(f(4), f(1), f(4), bad, ...geo.slice(1))).toThrow(/integer/);
+      expect(() => k.conv2dBackpropInput(f(4), f(1), f(4), ...geo.slice(0, 14), bad)).toThrow(/integer/);
+      expect(() => k.batchMatMul(f(4), f(4), f(4), 1, bad, 2, 2, false, false)).toThrow(/integer/);
+    }
+    expect(() => k.conv2dBackpropFilter(f(4), f(4), f(1), ...geo.slice(0, 9), 0, ...geo.slice(10))).toThrow(/integer/);
+    expect(() => k.conv2dBackpropFilter(f(4), f(4), f(1), ...geo.slice(0, 11), 0, ...geo.slice(12))).toThrow(/integer/);
+  });
+
+  it('empty products: zero-size outputs are left alone, K = 0 gives zeros (+ bias), without CBLAS errors', () => {
+    const out = Float32Array.from([7, 7, 7, 7]);
+    k.batchMatMul(new Float32Array(0), new Float32Array(0), out, 2, 1, 2, 0, false, false);
+    expect(Array.from(out)).toEqual([0, 0, 0, 0]);
+    k.batchMatMul(new Float32Array(6), new Float32Array(0), new Float32Array(0), 1, 2, 0, 3, true, false);
+    const y = Float32Array.from([7, 7, 7, 7]);
+    k.conv2d(new Float32Array(0), new Float32Array(0), y, 1, 2, 2, 0, 2, 2, 1, 1, 1, 1, 1, 1, 1, 0, 0, Float32Array.of(0.5), 0, 0, null);
+    expect(Array.from(y)).toEqual([0.5, 0.5, 0.5, 0.5]);
+    const dx = Float32Array.from([7, 7, 7, 7]);
+    k.conv2dBackpropInput(new Float32Array(0), new Float32Array(0), dx, 1, 2, 2, 1, 2, 2, 0, 1, 1, 1, 1, 1, 1, 0, 0);
+    expect(Array.from(dx)).toEqual([0, 0, 0, 0]);
+  });
+
+  it('exp matches Math.exp over its whole finite range', () => {
+    const n = 200_000;
+    const lo = -87.3;
+    const hi = 88.72283172607422; // the largest float whose exp is finite
+    const x = Float32Array.from({ length: n }, (_, i) => lo + ((hi - lo) * i) / (n - 1));
+    x[n - 1] = hi;
+    const y = new Float32Array(n);
+    k.exp(x, y);
+    let worst = 0;
+    for (let i = 0; i < n; i++) {
+      const ref = Math.exp(x[i]);
+      worst = Math.max(worst, Math.abs(y[i] - ref) / ref);
+    }
+    // Was +Infinity from 88.38 (127.5·ln2) on, where float exp is still finite.
+    expect(worst).toBeLessThan(1e-6);
+    const over = Float32Array.of(88.72283935546875, 100, Number.POSITIVE_INFINITY);
+    k.exp(over, over);
+    expect(Array.from(over)).toEqual([Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY]);
+  });
+
+  it('works in worker threads (im2col scratch per environment, freed with it)', async () => {
+    const code = `
+      const { parentPort, workerData } = require('node:worker_threads');
+      const k = require(workerData);
+      const x = new Float32Array(2 * 9 * 9 * 3).fill(1), f = new Float32Array(3 * 3 * 3 * 4).fill(1);
+      const y = new Float32Array(2 * 9 * 9 * 4);
+      k.conv2d(x, f, y, 2, 9, 9, 3, 9, 9, 4, 3, 3, 1, 1, 1, 1, 1, 1);
+      parentPort.postMessage(y[(4 * 9 + 4) * 4]);
+    `;
+    const addon = new URL('../build/Release/cpu_kernels.node', import.meta.url).pathname;
+    for (let round = 0; round < 3; round++) {
+      const w = new Worker(code, { eval: true, workerData: addon });
+      const centre = await new Promise((resolve, reject) => {
+        w.once('message', resolve);
+        w.once('error', reject);
+      });
+      expect(centre).toBe(27);
+      await w.terminate();
+    }
   });
 });

@@ -254,6 +254,37 @@ describe.skipIf(!native).each(['wasm', 'cpu'])('BLAS kernel overrides on %s', (b
     );
   });
 
+  it('float32 tensors cast from int32 / bool (the cpu backend keeps their integer storage)', () => {
+    // On cpu, Cast to float32 shares the Int32Array / Uint8Array of its input; the overrides threw on it.
+    const ints = (t: tf.Tensor) => tf.cast(tf.cast(tf.mul(t, 5), 'int32'), 'float32');
+    const bools = (t: tf.Tensor) => tf.cast(tf.greater(t, 0), 'float32');
+    compare([input([6, 9]), input([9, 5])], (x, y) => tf.matMul(ints(x!), bools(y!)), 'matMul');
+    compare([input([6, 9]), input([9, 5]), input([5]), input([5])], (x, y, bias, w) =>
+      tf.fused.matMul({
+        a: ints(x!) as tf.Tensor2D,
+        b: y as tf.Tensor2D,
+        bias: ints(bias!),
+        activation: 'prelu',
+        preluActivationWeights: bools(w!),
+      }),
+    );
+    compare([input([2, 9, 9, 3]), input([3, 3, 3, 4]), input([4]), input([2, 9, 9, 4])], (x, f, bias, r) =>
+      tf.grads((a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) =>
+        tf.sum(
+          tf.mul(
+            tf.fused.conv2d({ x: a as tf.Tensor4D, filter: b as tf.Tensor4D, strides: 1, pad: 'same', bias: c, activation: 'relu' }),
+            ints(r!),
+          ),
+        ),
+      )([ints(x!), bools(f!), ints(bias!)]),
+    );
+    compare([input([2, 8, 8, 3]), input([3, 3, 3, 4]), input([2, 8, 8, 4])], (x, f, dy) => [
+      tf.conv2dTranspose(ints(dy!) as tf.Tensor4D, bools(f!) as tf.Tensor4D, [2, 8, 8, 3], 1, 'same'),
+      tf.conv2d(ints(x!) as tf.Tensor4D, ints(f!) as tf.Tensor4D, 1, 'same'),
+    ]);
+    compare([input([5000])], (x) => tf.exp(ints(x!)), 'exp');
+  });
+
   it('numerical gradient checks (conv2d, matMul) with the overrides active', () => {
     const check = (xs: number[], other: In, loss: (x: tf.Tensor, o: tf.Tensor) => tf.Scalar) => {
       const x = input(xs);

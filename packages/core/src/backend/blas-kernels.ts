@@ -62,6 +62,16 @@ function f32(v: unknown): Float32Array {
   return v as Float32Array;
 }
 
+/**
+ * The values of a float32 input as a Float32Array. The cpu backend's Cast to float32 from int32 / bool shares the
+ * source's Int32Array / Uint8Array storage, which the addon rejects ("expected a Float32Array"): copy those. On wasm
+ * float32 storage is always a Float32Array view (no copy, and no wasm allocation).
+ */
+function f32In(access: TensorAccess, t: tf.TensorInfo): Float32Array {
+  const v = access.view(t);
+  return v instanceof Float32Array ? v : Float32Array.from(v);
+}
+
 /** Bias / PReLU weights usable by the native epilogue: one value per output column, or a single value. */
 function perColumn(t: tf.TensorInfo | undefined, cols: number): boolean {
   if (!t) return true;
@@ -168,11 +178,11 @@ function runMatMul(
   const out = access.makeOutput(p.outShape, 'float32');
   const outV = f32(access.view(out));
   if (outV.length === 0) return out;
-  native.batchMatMul(f32(access.view(a)), f32(access.view(b)), outV, p.batch, p.m, p.n, p.k, transA, transB, p.aIndex, p.bIndex);
+  native.batchMatMul(f32In(access, a), f32In(access, b), outV, p.batch, p.m, p.n, p.k, transA, transB, p.aIndex, p.bIndex);
   const act = ACTIVATIONS[activation] ?? 0;
   let nativeBias = bias;
   if (bias && !perColumn(bias, p.n)) {
-    addBroadcast(outV, p.outShape, f32(access.view(bias)), bias.shape);
+    addBroadcast(outV, p.outShape, f32In(access, bias), bias.shape);
     nativeBias = undefined;
   }
   if (nativeBias || act !== 0) {
@@ -180,10 +190,10 @@ function runMatMul(
       outV,
       p.batch * p.m,
       p.n,
-      nativeBias ? f32(access.view(nativeBias)) : null,
+      nativeBias ? f32In(access, nativeBias) : null,
       act,
       alpha,
-      prelu ? f32(access.view(prelu)) : null,
+      prelu ? f32In(access, prelu) : null,
     );
   }
   return out;
@@ -290,14 +300,14 @@ export function registerBlasKernels(backendName: string, native: NativeKernels):
       if (activation === 'prelu' && !preluActivationWeights) return null;
       const out = access.makeOutput([g.n, g.oh, g.ow, g.cout], 'float32');
       native.conv2d(
-        f32(access.view(x)),
-        f32(access.view(filter)),
+        f32In(access, x),
+        f32In(access, filter),
         f32(access.view(out)),
         ...geometryArgs(g),
-        bias ? f32(access.view(bias)) : null,
+        bias ? f32In(access, bias) : null,
         ACTIVATIONS[activation]!,
         at.leakyreluAlpha ?? 0.2,
-        preluActivationWeights ? f32(access.view(preluActivationWeights)) : null,
+        preluActivationWeights ? f32In(access, preluActivationWeights) : null,
       );
       return out;
     };
@@ -311,7 +321,7 @@ export function registerBlasKernels(backendName: string, native: NativeKernels):
     const g = convGeometry(at.inputShape, filter.shape, at.strides, 1, at.pad, at.dimRoundingMode, at.dataFormat);
     if (!g || hasZero(g)) return null;
     const dx = access.makeOutput([g.n, g.h, g.w, g.cin], 'float32');
-    native.conv2dBackpropInput(f32(access.view(dy)), f32(access.view(filter)), f32(access.view(dx)), ...geometryArgs(g));
+    native.conv2dBackpropInput(f32In(access, dy), f32In(access, filter), f32(access.view(dx)), ...geometryArgs(g));
     return dx;
   });
 
@@ -322,7 +332,7 @@ export function registerBlasKernels(backendName: string, native: NativeKernels):
     const g = convGeometry(x.shape, at.filterShape, at.strides, 1, at.pad, at.dimRoundingMode, at.dataFormat);
     if (!g || hasZero(g)) return null;
     const dw = access.makeOutput([g.fh, g.fw, g.cin, g.cout], 'float32');
-    native.conv2dBackpropFilter(f32(access.view(x)), f32(access.view(dy)), f32(access.view(dw)), ...geometryArgs(g));
+    native.conv2dBackpropFilter(f32In(access, x), f32In(access, dy), f32(access.view(dw)), ...geometryArgs(g));
     return dw;
   });
 
@@ -332,7 +342,7 @@ export function registerBlasKernels(backendName: string, native: NativeKernels):
     const x = inputs.x as tf.TensorInfo;
     if (x.dtype !== 'float32' || sizeFromShape(x.shape) < EXP_MIN_SIZE) return null;
     const out = access.makeOutput(x.shape, 'float32');
-    native.exp(f32(access.view(x)), f32(access.view(out)));
+    native.exp(f32In(access, x), f32(access.view(out)));
     return out;
   });
 

@@ -24,10 +24,10 @@ export function loadNativeKernels(): Promise<NativeLoad> {
       const mod = (await import(specifier)) as CpuKernelsModule;
       const kernels = mod.loadCpuKernels();
       if (kernels) return { kernels };
-      return {
-        kernels: null,
-        reason: `addon not loaded (${mod.loadFailure() ?? 'not built'}); build it with \`npm run build:native\` after installing libopenblas-dev`,
-      };
+      const failure = mod.loadFailure() ?? 'not built';
+      // Only suggest building when it was not switched off on purpose.
+      const hint = process.env.POLYTASK_NATIVE === '0' ? '' : '; build it with `npm run build:native` after installing libopenblas-dev';
+      return { kernels: null, reason: `addon not loaded (${failure})${hint}` };
     } catch (e) {
       return { kernels: null, reason: `${specifier} is not installed (${(e as Error).message.split('\n')[0]})` };
     }

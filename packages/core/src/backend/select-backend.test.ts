@@ -38,6 +38,25 @@ describe('selectBackend', () => {
     await expect(selectBackend({ backend: 'webgpu', log: () => {} })).rejects.toThrow(/unknown backend 'webgpu'.*wasm, cpu/);
   });
 
+  it('serialises concurrent calls: each answer is what was active when it returned, the last call wins', async () => {
+    const lines: string[] = [];
+    const log = (m: string) => lines.push(m);
+    const requests = ['cpu', 'wasm', 'cpu', 'wasm', 'wasm'];
+    const active: string[] = [];
+    const infos = await Promise.all(
+      requests.map((backend) =>
+        selectBackend({ backend, log }).then((info) => {
+          active.push(tf.getBackend());
+          return info;
+        }),
+      ),
+    );
+    expect(infos.map((i) => i.name)).toEqual(requests);
+    expect(active).toEqual(requests);
+    expect(tf.getBackend()).toBe('wasm');
+    expect(lines).toHaveLength(4);
+  });
+
   it('reports whether the BLAS fast path is active consistently with the addon', async () => {
     const info = await selectBackend({ backend: 'wasm', log: () => {} });
     expect(info.fastKernels === 'blas').toBe(info.detail.includes('BLAS fast path: on'));

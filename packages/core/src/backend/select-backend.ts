@@ -140,7 +140,9 @@ export async function selectBackend(options: SelectBackendOptions = {}): Promise
     options.backend !== undefined
       ? parseName(options.backend, 'the backend option')
       : parseName(process.env.POLYTASK_BACKEND, 'POLYTASK_BACKEND');
-  if (inFlight) await inFlight.catch(() => undefined);
+  // Wait until no selection is running. A single check let a third concurrent call start its own choose() while a
+  // second one was switching (two tf.setBackend races), or return the stale `current` it found meanwhile.
+  while (inFlight) await inFlight.catch(() => undefined);
   if (current && (request === 'auto' || request === current.request || matches(request, current.info))) {
     return current.info;
   }
