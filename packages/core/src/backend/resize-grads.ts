@@ -39,57 +39,74 @@ function nearestTaps(inSize: number, outSize: number, { alignCorners, halfPixelC
   return src;
 }
 
+interface ResizeDims {
+  batch: number;
+  inH: number;
+  inW: number;
+  depth: number;
+  outH: number;
+  outW: number;
+}
+
+type Scatter = (dy: ArrayLike<number>, dx: Float32Array, dims: ResizeDims, attrs: ResizeAttrs) => void;
+
+/** A resize-gradient kernel: a zeroed dx shaped like `images`, into which `scatter` adds every element of dy. */
+function resizeGradKernel(kernelName: string, backendName: string, kind: string, scatter: Scatter): tf.KernelConfig {
+  return {
+    kernelName,
+    backendName,
+    kernelFunc: ({ inputs, backend, attrs }) => {
+      const { images, dy } = inputs as { images: tf.TensorInfo; dy: tf.TensorInfo };
+      const access = tensorAccess(backend, kind);
+      if (!access) throw new Error(`${kernelName}: unsupported backend ${backendName}`);
+      const [batch, inH, inW, depth] = images.shape as [number, number, number, number];
+      const [, outH, outW] = dy.shape as [number, number, number, number];
+      const out = access.makeOutput(images.shape, 'float32');
+      const dx = access.view(out) as Float32Array;
+      dx.fill(0);
+      scatter(access.view(dy), dx, { batch, inH, inW, depth, outH, outW }, attrs as unknown as ResizeAttrs);
+      return out;
+    },
+  };
+}
+
 /**
  * ResizeBilinearGrad as the exact adjoint of tfjs' forward kernel: every dy element is scattered to the four pixels it
  * was interpolated from. tfjs 4.22's own gradient kernels (cpu and wasm) ignore `halfPixelCenters` and return a wrong
  * gradient for PyTorch-style `align_corners=False` upsampling, the one segmentation heads use.
  */
 export function resizeBilinearGradKernel(backendName: string, kind: string): tf.KernelConfig {
-  return {
-    kernelName: 'ResizeBilinearGrad',
-    backendName,
-    kernelFunc: ({ inputs, backend, attrs }) => {
-      const { images, dy } = inputs as { images: tf.TensorInfo; dy: tf.TensorInfo };
-      const access = tensorAccess(backend, kind);
-      if (!access) throw new Error(`ResizeBilinearGrad: unsupported backend ${backendName}`);
-      const [batch, inH, inW, depth] = images.shape as [number, number, number, number];
-      const [, outH, outW] = dy.shape as [number, number, number, number];
-      const rows = bilinearTaps(inH, outH, attrs as unknown as ResizeAttrs);
-      const cols = bilinearTaps(inW, outW, attrs as unknown as ResizeAttrs);
-      const out = access.makeOutput(images.shape, 'float32');
-      const dx = access.view(out);
-      dx.fill(0);
-      const g = access.view(dy);
-      let k = 0;
-      for (let b = 0; b < batch; b++) {
-        const base = b * inH;
-        for (let r = 0; r < outH; r++) {
-          const top = (base + rows.lo[r]!) * inW;
-          const bottom = (base + rows.hi[r]!) * inW;
-          const fr = rows.frac[r]!;
-          for (let c = 0; c < outW; c++) {
-            const fc = cols.frac[c]!;
-            const tl = (top + cols.lo[c]!) * depth;
-            const tr = (top + cols.hi[c]!) * depth;
-            const bl = (bottom + cols.lo[c]!) * depth;
-            const br = (bottom + cols.hi[c]!) * depth;
-            const wTl = (1 - fr) * (1 - fc);
-            const wTr = (1 - fr) * fc;
-            const wBl = fr * (1 - fc);
-            const wBr = fr * fc;
-            for (let d = 0; d < depth; d++) {
-              const v = g[k++]!;
-              dx[tl + d] = dx[tl + d]! + v * wTl;
-              dx[tr + d] = dx[tr + d]! + v * wTr;
-              dx[bl + d] = dx[bl + d]! + v * wBl;
-              dx[br + d] = dx[br + d]! + v * wBr;
-            }
+  return resizeGradKernel('ResizeBilinearGrad', backendName, kind, (g, dx, { batch, inH, inW, depth, outH, outW }, attrs) => {
+    const rows = bilinearTaps(inH, outH, attrs);
+    const cols = bilinearTaps(inW, outW, attrs);
+    let k = 0;
+    for (let b = 0; b < batch; b++) {
+      const base = b * inH;
+      for (let r = 0; r < outH; r++) {
+        const top = (base + rows.lo[r]!) * inW;
+        const bottom = (base + rows.hi[r]!) * inW;
+        const fr = rows.frac[r]!;
+        for (let c = 0; c < outW; c++) {
+          const fc = cols.frac[c]!;
+          const tl = (top + cols.lo[c]!) * depth;
+          const tr = (top + cols.hi[c]!) * depth;
+          const bl = (bottom + cols.lo[c]!) * depth;
+          const br = (bottom + cols.hi[c]!) * depth;
+          const wTl = (1 - fr) * (1 - fc);
+          const wTr = (1 - fr) * fc;
+          const wBl = fr * (1 - fc);
+          const wBr = fr * fc;
+          for (let d = 0; d < depth; d++) {
+            const v = g[k++]!;
+            dx[tl + d] = dx[tl + d]! + v * wTl;
+            dx[tr + d] = dx[tr + d]! + v * wTr;
+            dx[bl + d] = dx[bl + d]! + v * wBl;
+            dx[br + d] = dx[br + d]! + v * wBr;
           }
         }
       }
-      return out;
-    },
-  };
+    }
+  });
 }
 
 /**
@@ -97,32 +114,18 @@ export function resizeBilinearGradKernel(backendName: string, kind: string): tf.
  * copied from). tfjs 4.22's cpu kernel is wrong for batch > 1 and ignores `halfPixelCenters`.
  */
 export function resizeNearestNeighborGradKernel(backendName: string, kind: string): tf.KernelConfig {
-  return {
-    kernelName: 'ResizeNearestNeighborGrad',
-    backendName,
-    kernelFunc: ({ inputs, backend, attrs }) => {
-      const { images, dy } = inputs as { images: tf.TensorInfo; dy: tf.TensorInfo };
-      const access = tensorAccess(backend, kind);
-      if (!access) throw new Error(`ResizeNearestNeighborGrad: unsupported backend ${backendName}`);
-      const [batch, inH, inW, depth] = images.shape as [number, number, number, number];
-      const [, outH, outW] = dy.shape as [number, number, number, number];
-      const rows = nearestTaps(inH, outH, attrs as unknown as ResizeAttrs);
-      const cols = nearestTaps(inW, outW, attrs as unknown as ResizeAttrs);
-      const out = access.makeOutput(images.shape, 'float32');
-      const dx = access.view(out);
-      dx.fill(0);
-      const g = access.view(dy);
-      let k = 0;
-      for (let b = 0; b < batch; b++) {
-        for (let r = 0; r < outH; r++) {
-          const row = (b * inH + rows[r]!) * inW;
-          for (let c = 0; c < outW; c++) {
-            const at = (row + cols[c]!) * depth;
-            for (let d = 0; d < depth; d++) dx[at + d] = dx[at + d]! + g[k++]!;
-          }
+  return resizeGradKernel('ResizeNearestNeighborGrad', backendName, kind, (g, dx, { batch, inH, inW, depth, outH, outW }, attrs) => {
+    const rows = nearestTaps(inH, outH, attrs);
+    const cols = nearestTaps(inW, outW, attrs);
+    let k = 0;
+    for (let b = 0; b < batch; b++) {
+      for (let r = 0; r < outH; r++) {
+        const row = (b * inH + rows[r]!) * inW;
+        for (let c = 0; c < outW; c++) {
+          const at = (row + cols[c]!) * depth;
+          for (let d = 0; d < depth; d++) dx[at + d] = dx[at + d]! + g[k++]!;
         }
       }
-      return out;
-    },
-  };
+    }
+  });
 }
