@@ -9,7 +9,7 @@ import { RunConfig } from '../config/run-config.js';
 import type { Dataset } from '../data/dataset.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { loadWeights, readModelJson } from '../io/checkpoint.js';
-import { deltaM } from '../metrics/delta-m.js';
+import { deltaM, sharesMetric } from '../metrics/delta-m.js';
 import { createModel, type MultiTaskModel } from '../model/multi-task-model.js';
 import type { TaskSpec } from '../tasks/task-spec.js';
 import { type Evaluation, evaluate } from '../train/evaluate.js';
@@ -112,7 +112,10 @@ async function train(domain: DomainAdapter, opts: Record<string, unknown>): Prom
     losses: ev.losses,
     bestEpoch: fit.best ? fit.best.epoch + 1 : undefined,
     monitor: trainer.monitor,
-    delta_m: config.train.baselines ? round6(deltaM(ev.tasks, config.train.baselines, ev.directions)) : undefined,
+    delta_m:
+      config.train.baselines && sharesMetric(ev.tasks, config.train.baselines)
+        ? round6(deltaM(ev.tasks, config.train.baselines, ev.directions))
+        : undefined,
   });
   model.dispose();
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deltaM } from './delta-m.js';
+import { deltaM, sharesMetric } from './delta-m.js';
 
 describe('deltaM', () => {
   it('mixed directions by hand: per-task mean, then mean over tasks', () => {
@@ -38,5 +38,13 @@ describe('deltaM', () => {
 
   it('a NaN result makes Δm NaN', () => {
     expect(deltaM({ a: { auc: Number.NaN } }, { a: { auc: 0.7 } }, { a: { auc: 'max' } })).toBeNaN();
+  });
+});
+
+describe('sharesMetric', () => {
+  it('is true only when some (task, metric) pair is in both', () => {
+    expect(sharesMetric({ a: { auc: 0.7 } }, { a: { auc: 0.6 }, b: { mse: 1 } })).toBe(true);
+    expect(sharesMetric({ a: { auc: 0.7 } }, { b: { auc: 0.6 } })).toBe(false);
+    expect(sharesMetric({ a: { auc: 0.7 } }, { a: { logloss: 0.6 } })).toBe(false);
   });
 });

@@ -47,3 +47,10 @@ export function deltaM(
   if (tasks === 0) throw new Error('deltaM: results and baselines share no (task, metric) pair');
   return taskSum / tasks;
 }
+
+/** Whether `results` and `baselines` share a (task, metric) pair, i.e. whether Δm is defined for them. */
+export function sharesMetric(results: TaskMetricValues, baselines: TaskMetricValues): boolean {
+  return Object.entries(results).some(
+    ([task, metrics]) => Object.hasOwn(baselines, task) && Object.keys(metrics).some((m) => Object.hasOwn(baselines[task]!, m)),
+  );
+}

@@ -4,7 +4,7 @@ import type { TrainConfig } from '../config/run-config.js';
 import { type Dataset, disposeBatch } from '../data/dataset.js';
 import { resolveFolder } from '../io/atomic.js';
 import { loadCheckpoint, loadWeights, type ModelMeta, saveCheckpoint, saveModel, type TrainingState } from '../io/checkpoint.js';
-import { type Direction, deltaM } from '../metrics/index.js';
+import { type Direction, deltaM, sharesMetric } from '../metrics/index.js';
 import type { MultiTaskModel } from '../model/multi-task-model.js';
 import { Optimizer } from '../optim/optimizer.js';
 import { learningRate } from '../optim/schedule.js';
@@ -208,7 +208,8 @@ export class Trainer {
         for (const [t, ms] of Object.entries(ev.tasks)) for (const [m, v] of Object.entries(ms)) logs[`val/${t}/${m}`] = v;
         for (const [t, v] of Object.entries(ev.losses)) logs[`val/loss/${t}`] = v;
         const baselines = this.options.baselines ?? cfg.baselines;
-        const dm = baselines ? deltaM(ev.tasks, baselines, ev.directions) : undefined;
+        // A single-task run with baselines for other tasks only has no Δm (rather than failing the run).
+        const dm = baselines && sharesMetric(ev.tasks, baselines) ? deltaM(ev.tasks, baselines, ev.directions) : undefined;
         if (dm !== undefined) logs['val/delta_m'] = dm;
         score = this.score(ev, dm);
         const mode = this.mode(ev);
