@@ -30,6 +30,8 @@ describe('selectBackend', () => {
     expect(wasm.name).toBe('wasm');
     expect(tf.getBackend()).toBe('wasm');
     expect(lines).toHaveLength(2);
+    process.env.POLYTASK_BACKEND = '';
+    expect((await selectBackend({ log: () => {} })).name).toBe('wasm'); // empty = unset = auto (the embedded default)
   });
 
   it('explains how to get a backend that is not installed, and rejects unknown names', async () => {

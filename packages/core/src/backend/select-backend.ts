@@ -35,7 +35,8 @@ let current: { request: string; info: BackendInfo } | undefined;
 let inFlight: Promise<BackendInfo> | undefined;
 
 function parseName(raw: string | undefined, source: string): BackendName {
-  const name = (raw ?? 'auto').trim().toLowerCase();
+  // An empty value (`POLYTASK_BACKEND=`) means unset, as in most shells' idiom.
+  const name = (raw ?? '').trim().toLowerCase() || 'auto';
   if (!(BACKEND_NAMES as readonly string[]).includes(name)) {
     throw new PolytaskError(`unknown backend '${raw}' (from ${source}); use one of: ${BACKEND_NAMES.join(', ')}`);
   }
