@@ -55,6 +55,29 @@ const stepOptions = (monitorCosines = false) => ({
 });
 
 describe('JointStep', () => {
+  it('hands the weighting the representation whose gradients form the matrix columns (representation mode)', () => {
+    const seen: Array<{ columns: number; sizes: number[]; batches: number[] }> = [];
+    const spy: GradientWeighting = {
+      ...sumOfGradients,
+      combineGradients: (g, losses, ctx) => {
+        const reps = ctx.representation ?? [];
+        seen.push({ columns: g.shape[1], sizes: reps.map((r) => r.size), batches: reps.map((r) => r.shape[0]!) });
+        return sumOfGradients.combineGradients(g, losses, ctx);
+      },
+    };
+    for (const arch of ['hard', 'mmoe', 'ple']) {
+      const { model, step, batch } = setup(arch, spy, 'representation');
+      step.run(batch, stepOptions());
+      model.dispose();
+    }
+    expect(seen).toHaveLength(3);
+    for (const s of seen) {
+      expect(s.sizes.length).toBeGreaterThan(0);
+      expect(s.sizes.reduce((a, b) => a + b, 0)).toBe(s.columns);
+      expect(s.batches.every((b) => b === 32)).toBe(true);
+    }
+  });
+
   it('refuses representation mode when nothing shared lies below the representation', () => {
     const data = twoTaskProblem({ samples: 8 });
     const tasks = [createTask({ name: 'a', type: 'binary' }), createTask({ name: 'b', type: 'regression' })];

@@ -258,9 +258,9 @@ export class JointStep {
     let combination: { weights: number[]; losses: number[] } | undefined;
     // The rows are gradients of this rank's samples' representations: combined locally (with the mean losses), while
     // the parameter gradients they lead to are averaged over ranks like every other gradient.
-    const combineRows = (matrix: tf.Tensor2D): tf.Tensor1D => {
+    const combineRows = (matrix: tf.Tensor2D, representation: tf.Tensor[]): tf.Tensor1D => {
       const losses = this.reducer.reduceLosses(taskLosses.map((l) => l.dataSync()[0]!));
-      const combined = w.combineGradients(matrix, losses, options.weighting);
+      const combined = w.combineGradients(matrix, losses, { ...options.weighting, representation });
       combination = { weights: combined.weights, losses };
       return combined.direction;
     };
@@ -303,9 +303,9 @@ export class JointStep {
 /**
  * `copies` copies of the tensors `xs` (copy t = row t of one packed [copies, D] tensor, D = their total size), as one
  * differentiable op whose backward receives the gradient of every copy as the rows of a [copies, D] matrix and
- * returns `combine(matrix)` (a [D] direction) split back into the shapes of `xs`.
+ * returns `combine(matrix, xs)` (a [D] direction) split back into the shapes of `xs`.
  */
-function perTaskCopies(xs: tf.Tensor[], copies: number, combine: (rows: tf.Tensor2D) => tf.Tensor1D): tf.Tensor[][] {
+function perTaskCopies(xs: tf.Tensor[], copies: number, combine: (rows: tf.Tensor2D, xs: tf.Tensor[]) => tf.Tensor1D): tf.Tensor[][] {
   const sizes = xs.map((x) => x.size);
   const offsets = sizes.map((_, i) => sizes.slice(0, i).reduce((a, b) => a + b, 0));
   const total = sizes.reduce((a, b) => a + b, 0);
@@ -313,7 +313,8 @@ function perTaskCopies(xs: tf.Tensor[], copies: number, combine: (rows: tf.Tenso
   const unpack = (flat: tf.Tensor1D) => xs.map((x, i) => tf.reshape(tf.slice(flat, [offsets[i]!], [sizes[i]!]), x.shape));
   // biome-ignore lint/suspicious/noExplicitAny: tf.customGrad's typing cannot express (…inputs, save)
   const body: any = (...args: unknown[]) => {
-    const inputs = args.slice(0, xs.length) as tf.Tensor[]; // the last argument is customGrad's save function
+    const inputs = args.slice(0, xs.length) as tf.Tensor[];
+    (args[xs.length] as tf.GradSaveFunc)(inputs); // customGrad's save function: keeps them for the backward
     return {
       value: tf.tile(
         tf.concat(
@@ -322,7 +323,7 @@ function perTaskCopies(xs: tf.Tensor[], copies: number, combine: (rows: tf.Tenso
         ),
         [copies, 1],
       ),
-      gradFunc: (dy: tf.Tensor) => unpack(combine(dy as tf.Tensor2D)),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => unpack(combine(dy as tf.Tensor2D, saved)),
     };
   };
   const packed = (tf.customGrad(body) as unknown as (...inputs: tf.Tensor[]) => tf.Tensor2D)(...xs);

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
+import type { Rng } from '../util/rng.js';
 import { parseOptions } from './options.js';
 import { type GradientWeighting, noState, type WeightingBuildContext } from './weighting.js';
 
@@ -9,18 +10,32 @@ export const GradDropOptions = z.strictObject({
 });
 
 /**
- * Gradient Sign Dropout (Chen et al., NeurIPS 2020), on the representation gradients. Per element d:
- *   P_d = ½(1 + Σ_t g_td / (Σ_t |g_td| + 1e-7)),  U_d ~ U[0,1) from ctx.rng (the shared stream),
- *   keep the positive entries if P_d > U_d, otherwise the negative ones;
- *   direction_d = Σ_t g_td (leak + (1 − leak) M_td).
- * Representation mode only (LibMTL raises for parameter gradients). Simplification: LibMTL multiplies by the sign of
- * the representation activations and sums over the batch before computing P; `combineGradients` does not receive the
- * activations, so every element of the flattened [batch × features] gradient is treated as its own coordinate.
+ * Gradient Sign Dropout (Chen et al., NeurIPS 2020; LibMTL's GradDrop), on the representation gradients g_t [B, F] of
+ * each task (representation mode only, as in LibMTL). With the representation r [B, F] (`ctx.representation`):
+ *   G_t = Σ_b g_t[b] ⊙ sign(r[b])  (the sign correction, summed over the batch),
+ *   P_f = ½(1 + Σ_t G_tf / (Σ_t |G_tf| + 1e-7)),  U_f ~ U[0,1) from ctx.rng (the shared stream, F draws),
+ *   M_t[b, f] = [P_f > U_f]·[g_t[b, f] > 0] + [P_f < U_f]·[g_t[b, f] < 0],
+ *   direction = Σ_t g_t ⊙ (leak + (1 − leak) M_t).
+ * Each representation tensor is treated this way on its own (batch first, the rest flattened into features). Without
+ * `ctx.representation` (a bare gradient matrix) every column is its own feature with no sign correction.
  * The mask is not a per-task scalar, so the reported weights are the kept fraction of each task's gradient
- * (Σ_d |g_td| M_td / Σ_d |g_td|, 1 when nothing is dropped). Cost: D uniform draws per step (JS) and O(T·D) tensor ops.
+ * (Σ |g_t| M_t / Σ |g_t|, 1 when nothing is dropped).
  */
 export function createGradDrop(options: Record<string, unknown>, _ctx: WeightingBuildContext): GradientWeighting {
   const o = parseOptions('GradDrop', GradDropOptions, options);
+  /** Masked per-task gradients [T, B, F] of one representation tensor (sign: sign(r) as [1, B, F], or null). */
+  const maskBlock = (g: tf.Tensor3D, sign: tf.Tensor | null, rng: Rng): tf.Tensor3D => {
+    const F = g.shape[2];
+    const u = new Float32Array(F);
+    for (let f = 0; f < F; f++) u[f] = rng.next();
+    const corrected = tf.sum(sign ? tf.mul(g, sign) : g, 1); // [T, F]
+    const P = tf.mul(0.5, tf.add(1, tf.div(tf.sum(corrected, 0), tf.add(tf.sum(tf.abs(corrected), 0), 1e-7))));
+    const U = tf.tensor1d(u);
+    const keepPositive = tf.reshape(tf.greater(P, U), [1, 1, F]);
+    const keepNegative = tf.reshape(tf.less(P, U), [1, 1, F]);
+    const mask = tf.logicalOr(tf.logicalAnd(keepPositive, tf.greater(g, 0)), tf.logicalAnd(keepNegative, tf.less(g, 0)));
+    return tf.add(o.leak, tf.mul(1 - o.leak, tf.cast(mask, 'float32'))) as tf.Tensor3D;
+  };
   return {
     name: 'GradDrop',
     kind: 'gradient',
@@ -28,23 +43,25 @@ export function createGradDrop(options: Record<string, unknown>, _ctx: Weighting
     ...noState,
     combineGradients(grads, _losses, ctx) {
       const [T, D] = grads.shape;
-      const u = new Float32Array(D);
-      for (let d = 0; d < D; d++) u[d] = ctx.rng.next();
+      const reps = ctx.representation ?? [];
+      const covered = reps.reduce((n, r) => n + r.size, 0) === D && reps.length > 0;
       const [direction, kept] = tf.tidy(() => {
-        const U = tf.tensor1d(u, 'float32');
-        const sum = tf.sum(grads, 0);
+        // Per representation tensor: its columns, viewed as [T, B, F], and the factor leak + (1 − leak)·M.
+        const blocks = covered ? reps : [null];
+        let offset = 0;
+        const factors = blocks.map((r) => {
+          const size = r ? r.size : D;
+          const batch = r ? (r.shape[0] ?? 1) : 1;
+          const g = tf.reshape(tf.slice(grads, [0, offset], [T, size]), [T, batch, size / batch]) as tf.Tensor3D;
+          offset += size;
+          const sign = r ? tf.reshape(tf.sign(r), [1, batch, size / batch]) : null;
+          return tf.reshape(maskBlock(g, sign, ctx.rng), [T, size]);
+        });
+        const factor = factors.length === 1 ? factors[0]! : tf.concat(factors, 1);
         const abs = tf.abs(grads);
-        const P = tf.mul(0.5, tf.add(1, tf.div(sum, tf.add(tf.sum(abs, 0), 1e-7))));
-        const keepPositive = tf.greater(P, U); // [D]
-        const mask = tf.logicalOr(
-          tf.logicalAnd(keepPositive, tf.greater(grads, 0)),
-          tf.logicalAnd(tf.logicalNot(keepPositive), tf.less(grads, 0)),
-        );
-        const factor = tf.add(o.leak, tf.mul(1 - o.leak, tf.cast(mask, 'float32')));
-        const masked = tf.mul(grads, factor);
         const keptFraction = tf.div(tf.sum(tf.mul(abs, factor), 1), tf.add(tf.sum(abs, 1), 1e-30));
         const zero = tf.equal(tf.sum(abs, 1), 0);
-        return [tf.sum(masked, 0) as tf.Tensor1D, tf.where(zero, tf.onesLike(keptFraction), keptFraction)];
+        return [tf.sum(tf.mul(grads, factor), 0) as tf.Tensor1D, tf.where(zero, tf.onesLike(keptFraction), keptFraction)];
       });
       const weights = Array.from(kept.dataSync()).slice(0, T);
       kept.dispose();

@@ -19,6 +19,11 @@ export interface WeightingContext {
   readonly tasks: readonly string[];
   /** Seeded generator shared by all ranks (stochastic methods draw from it, so ranks agree). */
   readonly rng: Rng;
+  /**
+   * Representation mode only: the shared representation tensors (batch first) whose gradients are the columns of
+   * the gradient matrix, each flattened, in this order (GradDrop's sign correction reads them).
+   */
+  readonly representation?: readonly tf.Tensor[];
 }
 
 export interface LossCombination {
