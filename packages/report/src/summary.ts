@@ -50,7 +50,8 @@ export function buildSummary(run: RunFolder, charts: Record<ChartName, ChartOutc
     finalMetricsSplit = 'validation (last epoch)';
   }
   const bestEpoch = metrics?.bestEpoch ?? null;
-  const best = bestEpoch === null ? undefined : history.epochs.find((e) => e.epoch === bestEpoch);
+  // metrics.json counts epochs from 1 (as the progress lines do); history.jsonl's `epoch` is the 0-based index.
+  const best = bestEpoch === null ? undefined : history.epochs.find((e) => e.epoch + 1 === bestEpoch);
   const finalTrainLoss: Record<string, number> = {};
   for (const task of history.tasks) {
     const points = history.steps.flatMap((s) => (task in s.losses ? [{ x: s.step, y: s.losses[task]! }] : []));

@@ -35,7 +35,9 @@ describe('writeReport', () => {
     expect(md).toContain('| backend | wasm |');
     expect(md).toContain('| weighting | DWA |');
     const summary = JSON.parse(await readFile(join(out, 'summary.json'), 'utf8')) as ReportSummary;
-    expect(summary).toMatchObject({ run: 'run', bestEpoch: 3, monitor: 'income/auc', finalMetricsSplit: 'test', steps: 400, epochs: 4 });
+    expect(summary).toMatchObject({ run: 'run', bestEpoch: 4, monitor: 'income/auc', finalMetricsSplit: 'test', steps: 400, epochs: 4 });
+    // best epoch 4 (1-based) is history's epoch index 3: val income/auc = 0.8 + 0.03·3
+    expect(summary.bestEpochValidation?.income?.auc).toBeCloseTo(0.89, 10);
     expect(summary.finalMetrics.income).toEqual({ auc: 0.9, logloss: 0.33 });
     expect(Object.keys(summary.finalWeights)).toEqual(['income', 'never_married']);
     expect(summary.cosines).toHaveLength(1);

@@ -77,7 +77,7 @@ export async function writeSyntheticRun(dir: string, o: SyntheticRunOptions = {}
       backend: 'wasm',
       seconds: 12.3,
       epochs: o.epochs ?? 4,
-      bestEpoch: (o.epochs ?? 4) - 1,
+      bestEpoch: o.epochs ?? 4, // 1-based, like core's metrics.json: the last epoch
       monitor: `${tasks[0]}/auc`,
     };
     await writeFile(join(dir, 'metrics.json'), `${JSON.stringify(metrics, null, 2)}\n`);

@@ -94,7 +94,7 @@ describe('metricsChart', () => {
     const spec = specOf(metricsChart(history({ epochs: 3 }), { bestEpoch: 1 }));
     expect(spec.facet.sort).toEqual(['income', 'never_married', DELTA_M_PANEL]);
     const rows = spec.data.values as MetricRow[];
-    expect(rows.filter((r) => r.task === 'income' && r.metric === 'auc').map((r) => r.epoch)).toEqual([0, 1, 2]);
+    expect(rows.filter((r) => r.task === 'income' && r.metric === 'auc').map((r) => r.epoch)).toEqual([1, 2, 3]);
     const [best, lines] = spec.spec.layer as Json[];
     expect(best).toMatchObject({ mark: { type: 'rule' }, transform: [{ filter: { field: 'epoch', equal: 1 } }] });
     expect(lines?.encoding).toMatchObject({ x: { field: 'epoch' }, y: { field: 'value' }, color: { field: 'metric' } });

@@ -29,11 +29,12 @@ export function lossChart(history: History, options: ChartOptions = {}): ChartPl
   const rows: LossRow[] = [];
   const onSteps = history.steps.length > 0;
   const ends = epochEndSteps(history.steps);
-  const atEpoch = (epoch: number) => (onSteps ? ends.get(epoch) : epoch);
+  // Without step lines the x axis is the epoch, counted from 1 like everywhere a person reads it.
+  const atEpoch = (epoch: number) => (onSteps ? ends.get(epoch) : epoch + 1);
   for (const task of history.tasks) {
     const train: Point[] = onSteps
       ? history.steps.flatMap((s) => (task in s.losses ? [{ x: s.step, y: s.losses[task]! }] : []))
-      : history.epochs.flatMap((e) => (task in e.losses ? [{ x: e.epoch, y: e.losses[task]! }] : []));
+      : history.epochs.flatMap((e) => (task in e.losses ? [{ x: e.epoch + 1, y: e.losses[task]! }] : []));
     const weight = options.smoothing ?? autoSmoothing(train.length);
     for (const p of downsampleMinMax(train, maxPoints)) rows.push({ task, x: p.x, y: p.y, series: 'raw' });
     for (const p of downsampleEven(ema(train, weight), maxPoints)) rows.push({ task, x: p.x, y: p.y, series: 'smoothed (EMA)' });

@@ -14,18 +14,19 @@ export const DELTA_M_PANEL = 'Δm (all tasks)';
 
 /**
  * Validation metrics per epoch, one panel per task (each with its own y scale), plus a Δm panel
- * when the run logged one. A dashed rule marks the best epoch when it is known.
+ * when the run logged one. A dashed rule marks the best epoch when it is known. Epochs count from 1, as in
+ * metrics.json's `bestEpoch` and the progress lines (history.jsonl stores the 0-based index).
  */
 export function metricsChart(history: History, options: { readonly bestEpoch?: number } = {}): ChartPlan {
   const rows: MetricRow[] = [];
   for (const e of history.epochs) {
     for (const [task, ms] of Object.entries(e.val)) {
       for (const [metric, value] of Object.entries(ms)) {
-        if (Number.isFinite(value)) rows.push({ task, metric, epoch: e.epoch, value });
+        if (Number.isFinite(value)) rows.push({ task, metric, epoch: e.epoch + 1, value });
       }
     }
     if (e.deltaM !== undefined && Number.isFinite(e.deltaM)) {
-      rows.push({ task: DELTA_M_PANEL, metric: 'Δm', epoch: e.epoch, value: e.deltaM });
+      rows.push({ task: DELTA_M_PANEL, metric: 'Δm', epoch: e.epoch + 1, value: e.deltaM });
     }
   }
   if (rows.length === 0) {
