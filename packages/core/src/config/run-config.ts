@@ -32,6 +32,7 @@ export const EarlyStoppingConfig = z.object({
   /** `<task>/<metric>` on the validation split, or `delta_m` / `loss`. */
   monitor: z.string(),
   mode: z.enum(['max', 'min']).optional(),
+  /** Stop once this many epochs in a row have not improved the monitor (Keras semantics; 0 acts as 1). */
   patience: z.number().int().min(0).default(3),
   minDelta: z.number().min(0).default(0),
 });

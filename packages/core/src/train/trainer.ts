@@ -225,7 +225,8 @@ export class Trainer {
         } else {
           state.epochsWithoutImprovement += 1;
         }
-        if (cfg.earlyStopping && state.epochsWithoutImprovement > cfg.earlyStopping.patience) this.stopTraining = true;
+        // Keras / tfjs-layers semantics: stop once `patience` epochs in a row have not improved.
+        if (cfg.earlyStopping && state.epochsWithoutImprovement >= Math.max(1, cfg.earlyStopping.patience)) this.stopTraining = true;
       } else if (out) {
         saveModel(join(out, 'model'), this.model, this.options.modelMeta);
       }
