@@ -96,6 +96,10 @@ describe('polytask-recsys on the Ali-CCP sample (ESMM)', () => {
     const bad = await cli('eval', '--model', join(out, 'model'), '--data', ALI_CCP, '--split', 'nope', '--out', evalOut);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/no split "nope"; the data has: train, val, test/);
+    // --model also takes the train run's --out folder, with the same result
+    const viaRun = await cli('eval', '--model', out, '--data', ALI_CCP, '--split', 'val', '--out', join(work, 'ali-eval-run'));
+    expect(viaRun.code).toBe(0);
+    expect(metrics(join(work, 'ali-eval-run')).tasks).toEqual(m.tasks);
   });
 
   it('predict reads JSON lines of raw values and writes pCTR, pCVR and pCTCVR = pCTR · pCVR', async () => {

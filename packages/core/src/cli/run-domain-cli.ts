@@ -1,4 +1,4 @@
-import { createReadStream, mkdirSync, writeFileSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import * as tf from '@tensorflow/tfjs';
@@ -120,6 +120,12 @@ async function train(domain: DomainAdapter, opts: Record<string, unknown>): Prom
   model.dispose();
 }
 
+/** `--model`: a model folder, or the `--out` folder of a train run (its `model/`). */
+function modelFolder(arg: string): string {
+  const dir = resolve(arg);
+  return !existsSync(join(dir, 'model.json')) && existsSync(join(dir, 'model', 'model.json')) ? join(dir, 'model') : dir;
+}
+
 /** Rebuilds a trained model from its folder. */
 function loadTrained(
   domain: DomainAdapter,
@@ -135,7 +141,7 @@ function loadTrained(
 
 async function evalCommand(domain: DomainAdapter, opts: Record<string, unknown>): Promise<void> {
   const started = performance.now();
-  const modelDir = resolve(String(opts.model));
+  const modelDir = modelFolder(String(opts.model));
   const backend = await selectBackend({ backend: opts.backend as string | undefined });
   const { model, config, preprocessing } = loadTrained(domain, modelDir);
   const data = await domain.loadData(config, {
@@ -159,7 +165,7 @@ async function evalCommand(domain: DomainAdapter, opts: Record<string, unknown>)
 }
 
 async function predict(domain: DomainAdapter, opts: Record<string, unknown>): Promise<void> {
-  const modelDir = resolve(String(opts.model));
+  const modelDir = modelFolder(String(opts.model));
   await selectBackend({ backend: opts.backend as string | undefined });
   const { model, config, preprocessing } = loadTrained(domain, modelDir);
   const inputName = opts.input === undefined || opts.input === '-' ? '<stdin>' : String(opts.input);
@@ -235,7 +241,7 @@ export async function runDomainCli(
   program
     .command('eval')
     .description('evaluate a trained model on a split; writes DIR/metrics.json')
-    .requiredOption('--model <dir>', 'trained model folder (DIR/model of train)')
+    .requiredOption('--model <dir>', 'trained model folder (DIR/model of train, or DIR itself)')
     .requiredOption('--data <dir>', 'dataset root')
     .option('--split <name>', 'split name as the dataset names it (default: test, else valid)')
     .requiredOption('--out <dir>', 'output folder')
@@ -244,7 +250,7 @@ export async function runDomainCli(
   program
     .command('predict')
     .description('predict every task for JSON-lines records; writes JSON lines to stdout')
-    .requiredOption('--model <dir>', 'trained model folder')
+    .requiredOption('--model <dir>', 'trained model folder (DIR/model of train, or DIR itself)')
     .option('--input <file>', 'JSON lines of raw records, or - for stdin', '-')
     .option(backendOption, backendHelp)
     .action((opts) => predict(domain, opts));
