@@ -65,6 +65,17 @@ export const recsysDomain: DomainAdapter = {
     const data = resolveDataConfig(config.data, options.configFile);
     const root = options.dataRoot ?? resolve(options.configDir, data.root);
     const saved = options.preprocessing === undefined ? undefined : savedPipeline(options.preprocessing);
+    // Tasks and their labels are checked before the (possibly long) read of the data.
+    const tasks = tasksFor(config, saved?.prep ?? { user: data.user, esmm: data.esmm });
+    for (const t of tasks) {
+      const key = taskLabelKey(t);
+      if (!(key in data.labels)) {
+        const where = options.configFile ? `${options.configFile}: ` : '';
+        throw new UsageError(
+          `invalid config: ${where}task "${t.name}" needs labels "${key}", but data.labels defines: ${Object.keys(data.labels).join(', ')}`,
+        );
+      }
+    }
     const loaded = await loadRecsysData(data, { root, seed: config.seed, pipeline: saved?.pipeline });
     const preprocessing: RecsysPreprocessing = saved?.prep ?? {
       format: 'polytask-recsys',
@@ -74,15 +85,6 @@ export const recsysDomain: DomainAdapter = {
       esmm: data.esmm,
       labels: Object.keys(data.labels),
     };
-    const tasks = tasksFor(config, preprocessing);
-    for (const t of tasks) {
-      const key = taskLabelKey(t);
-      if (!(key in data.labels)) {
-        throw new UsageError(
-          `invalid config: task "${t.name}" needs labels "${key}", but data.labels defines: ${Object.keys(data.labels).join(', ')}`,
-        );
-      }
-    }
     return {
       splits: loaded.splits,
       trainSplit: loaded.trainSplit,
