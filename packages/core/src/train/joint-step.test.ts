@@ -8,6 +8,7 @@ import { createTask } from '../tasks/task-kinds.js';
 import { tensorGrowth } from '../testing/index.js';
 import { Rng } from '../util/rng.js';
 import { createEw } from '../weighting/ew.js';
+import { createGradVac } from '../weighting/gradvac.js';
 import type { GradientWeighting, Weighting } from '../weighting/weighting.js';
 import { JointStep } from './joint-step.js';
 import { localReducer } from './reducer.js';
@@ -76,6 +77,18 @@ describe('JointStep', () => {
       expect(s.sizes.reduce((a, b) => a + b, 0)).toBe(s.columns);
       expect(s.batches.every((b) => b === 32)).toBe(true);
     }
+  });
+
+  it('hands the weighting the shared parameter segments in parameter mode (GradVac per layer)', () => {
+    const gradVac = createGradVac({ groupType: 1 }, { tasks: ['a', 'b'], seed: 0 });
+    const { model, step, batch } = setup('mmoe', gradVac, 'parameters');
+    const r = step.run(batch, stepOptions());
+    expect(r.weights).toHaveLength(2);
+    // one group per shared layer (trunk dense, each expert's dense layers, gates belong to the tasks)
+    const layers = new Set(model.sharedLayout.parameters.map((p) => p.name.slice(0, p.name.lastIndexOf('/'))));
+    expect((gradVac.getState() as { rho: unknown[] }).rho).toHaveLength(layers.size);
+    expect(layers.size).toBeGreaterThan(1);
+    model.dispose();
   });
 
   it('refuses representation mode when nothing shared lies below the representation', () => {

@@ -233,7 +233,11 @@ export class JointStep {
     const layout = this.model.sharedLayout;
     const perTask = this.perTaskGradients(batch, options, layout, true);
     const cosines = options.monitorCosines ? rowCosines(perTask.matrix) : undefined;
-    const combined = (this.weighting as GradientWeighting).combineGradients(perTask.matrix, perTask.losses, options.weighting);
+    const segments = layout.parameters.map((p) => ({ name: p.name, size: p.variable.size }));
+    const combined = (this.weighting as GradientWeighting).combineGradients(perTask.matrix, perTask.losses, {
+      ...options.weighting,
+      segments,
+    });
     const sharedGrads = layout.unflatten(combined.direction);
     combined.direction.dispose();
     // Own (head and weighting) gradients are per rank; the shared ones come from the already reduced matrix.

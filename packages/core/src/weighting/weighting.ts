@@ -24,6 +24,11 @@ export interface WeightingContext {
    * the gradient matrix, each flattened, in this order (GradDrop's sign correction reads them).
    */
   readonly representation?: readonly tf.Tensor[];
+  /**
+   * Parameter mode only: the shared parameters whose gradients are the columns of the gradient matrix, in order
+   * (name and element count), for methods that work per layer or per tensor (GradVac's groups).
+   */
+  readonly segments?: readonly { readonly name: string; readonly size: number }[];
 }
 
 export interface LossCombination {
