@@ -81,3 +81,10 @@ export function trainingStep(params: Parameter[], lr: number, loss: () => tf.Sca
     },
   };
 }
+
+/** Median of step times (the figure every benchmark reports). */
+export function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}

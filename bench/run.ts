@@ -12,7 +12,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../packages/core/src/backend/index.js';
-import type { Workload } from './common.js';
+import { median, type Workload } from './common.js';
 
 const MODELS = ['recsys-mmoe', 'nlp-joint-bilstm', 'vision-det-seg'] as const;
 type ModelName = (typeof MODELS)[number];
@@ -24,12 +24,6 @@ function usage(msg?: string): never {
   if (msg) err(msg);
   err(`usage: npm run bench -- <${MODELS.join('|')}> [--backend NAME] [--no-pytorch] [--profile] [--warmup N --steps N]`);
   process.exit(2);
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
 function runPytorch(peers: string, file: string, configPath: string): number | null {

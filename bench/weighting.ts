@@ -22,6 +22,7 @@ import {
   selectBackend,
   weightingRegistry,
 } from '../packages/core/src/index.js';
+import { median } from './common.js';
 import type { MmoeConfig } from './models/recsys-mmoe.js';
 
 const repoRoot = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
@@ -30,12 +31,6 @@ const arg = (name: string) => {
   const i = args.indexOf(`--${name}`);
   return i >= 0 ? args[i + 1] : undefined;
 };
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
 
 async function main(): Promise<void> {
   const peers = process.env.POLYTASK_PEERS ?? path.resolve(repoRoot, '..', 'shared', 'peers');

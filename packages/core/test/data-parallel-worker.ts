@@ -6,7 +6,6 @@ import {
   createModel,
   createTask,
   type GradientMode,
-  type GradientWeighting,
   JointStep,
   Optimizer,
   OptimizerConfig,
@@ -15,6 +14,7 @@ import {
   twoTaskProblem,
   weightingRegistry,
 } from '../src/index.js';
+import { summedGradients } from '../src/testing/index.js';
 
 export interface RankData {
   rank: number;
@@ -59,17 +59,6 @@ export function sharedMemoryReducer(rank: number, size: number, shared: SharedAr
   };
 }
 
-/** The gradient method that sums the task gradients (linear: its data-parallel result equals the full batch's). */
-export const sumOfGradients: GradientWeighting = {
-  name: 'sum',
-  kind: 'gradient',
-  modes: ['parameters', 'representation'],
-  parameters: () => [],
-  getState: () => null,
-  setState: () => {},
-  combineGradients: (g) => ({ direction: tf.sum(g, 0) as tf.Tensor1D, weights: [1, 1] }),
-};
-
 /** One SGD step of the shared test model on `indices` of the test data; every parameter before and after. */
 export function stepOnce(
   indices: number[],
@@ -84,7 +73,7 @@ export function stepOnce(
     tasks,
     data.spec,
   );
-  const weighting = weightingName === 'sum' ? sumOfGradients : weightingRegistry.get(weightingName)({}, { tasks: ['a', 'b'], seed: 0 });
+  const weighting = weightingName === 'sum' ? summedGradients : weightingRegistry.get(weightingName)({}, { tasks: ['a', 'b'], seed: 0 });
   const optimizer = new Optimizer(model.trainableParameters(), OptimizerConfig.parse({ name: 'sgd', momentum: 0, lr: 0.5 }));
   const step = new JointStep(model, model.tasks, weighting, optimizer, reducer, mode);
   const batch = data.gather(indices);

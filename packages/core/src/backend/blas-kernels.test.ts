@@ -4,9 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BlasRegistration, registerBlasKernels } from './blas-kernels.js';
 import { registerMissingKernels } from './missing-kernels.js';
 import { loadNativeKernels } from './native.js';
-import { numericalGradient, Rng, randomArray, relError, runOn } from './test-helpers.js';
-
-const zeros4d = (shape: number[]): tf.Tensor4D => tf.zeros(shape).as4D(shape[0]!, shape[1]!, shape[2]!, shape[3]!);
+import { conv2dOutputShape, numericalGradient, Rng, randomArray, relError, runOn } from './test-helpers.js';
 
 const native = (await loadNativeKernels()).kernels;
 type In = { values: Float32Array; shape: number[] };
@@ -206,7 +204,7 @@ describe.skipIf(!native).each(['wasm', 'cpu'])('BLAS kernel overrides on %s', (b
     for (const [xs, fs, s, pad] of convCases) {
       const x = input(xs);
       const f = input(fs);
-      const outShape = tf.tidy(() => tf.conv2d(zeros4d(xs), zeros4d(fs), s, pad).shape);
+      const outShape = conv2dOutputShape(xs, fs, s, pad);
       compare([x, f, input(outShape)], (a, b, r) =>
         tf.grads((p: tf.Tensor, q: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(p as tf.Tensor4D, q as tf.Tensor4D, s, pad), r!)))([a!, b!]),
       );

@@ -61,4 +61,15 @@ export function numericalGradient(f: (x: Float32Array) => number, x: Float32Arra
   });
 }
 
+/** Output shape of tf.conv2d for an input and filter shape (the gradient kernels' dy shape). */
+export function conv2dOutputShape(
+  x: number[],
+  filter: number[],
+  strides: number | [number, number],
+  pad: 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]],
+): number[] {
+  const zeros4d = (shape: number[]) => tf.zeros(shape).as4D(shape[0]!, shape[1]!, shape[2]!, shape[3]!);
+  return tf.tidy(() => tf.conv2d(zeros4d(x), zeros4d(filter), strides, pad).shape);
+}
+
 export { Rng };

@@ -9,7 +9,7 @@ import { RunConfig } from '../config/run-config.js';
 import type { Dataset } from '../data/dataset.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { loadWeights, readModelJson } from '../io/checkpoint.js';
-import { deltaM, sharesMetric } from '../metrics/delta-m.js';
+import { deltaMIfDefined } from '../metrics/delta-m.js';
 import { createModel, type MultiTaskModel } from '../model/multi-task-model.js';
 import type { TaskSpec } from '../tasks/task-spec.js';
 import { type Evaluation, evaluate } from '../train/evaluate.js';
@@ -103,6 +103,7 @@ async function train(domain: DomainAdapter, opts: Record<string, unknown>): Prom
   }
   const { name, dataset } = splitFor(data, undefined);
   const ev = evaluate(model, dataset, { batchSize: config.train.evalBatchSize, tasks: trainer.reportedTasks() });
+  const dm = deltaMIfDefined(ev.tasks, config.train.baselines, ev.directions);
   writeReport(outDir, {
     tasks: roundMetrics(ev),
     split: name,
@@ -112,10 +113,7 @@ async function train(domain: DomainAdapter, opts: Record<string, unknown>): Prom
     losses: ev.losses,
     bestEpoch: fit.best ? fit.best.epoch + 1 : undefined,
     monitor: trainer.monitor,
-    delta_m:
-      config.train.baselines && sharesMetric(ev.tasks, config.train.baselines)
-        ? round6(deltaM(ev.tasks, config.train.baselines, ev.directions))
-        : undefined,
+    delta_m: dm === undefined ? undefined : round6(dm),
   });
   model.dispose();
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deltaM, sharesMetric } from './delta-m.js';
+import { deltaM, deltaMIfDefined, sharesMetric } from './delta-m.js';
 
 describe('deltaM', () => {
   it('mixed directions by hand: per-task mean, then mean over tasks', () => {
@@ -46,5 +46,14 @@ describe('sharesMetric', () => {
     expect(sharesMetric({ a: { auc: 0.7 } }, { a: { auc: 0.6 }, b: { mse: 1 } })).toBe(true);
     expect(sharesMetric({ a: { auc: 0.7 } }, { b: { auc: 0.6 } })).toBe(false);
     expect(sharesMetric({ a: { auc: 0.7 } }, { a: { logloss: 0.6 } })).toBe(false);
+  });
+});
+
+describe('deltaMIfDefined', () => {
+  it('is Δm where baselines share a pair, undefined without baselines or overlap', () => {
+    const directions = { a: { auc: 'max' as const } };
+    expect(deltaMIfDefined({ a: { auc: 0.9 } }, { a: { auc: 0.6 } }, directions)).toBeCloseTo(0.5, 12);
+    expect(deltaMIfDefined({ a: { auc: 0.9 } }, undefined, directions)).toBeUndefined();
+    expect(deltaMIfDefined({ a: { auc: 0.9 } }, { b: { auc: 0.6 } }, directions)).toBeUndefined();
   });
 });

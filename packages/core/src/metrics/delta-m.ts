@@ -54,3 +54,12 @@ export function sharesMetric(results: TaskMetricValues, baselines: TaskMetricVal
     ([task, metrics]) => Object.hasOwn(baselines, task) && Object.keys(metrics).some((m) => Object.hasOwn(baselines[task]!, m)),
   );
 }
+
+/** Δm over `baselines` when they are given and share a (task, metric) pair with `results`; otherwise undefined. */
+export function deltaMIfDefined(
+  results: TaskMetricValues,
+  baselines: TaskMetricValues | undefined,
+  directions: Record<string, Record<string, Direction>>,
+): number | undefined {
+  return baselines && sharesMetric(results, baselines) ? deltaM(results, baselines, directions) : undefined;
+}

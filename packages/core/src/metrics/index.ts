@@ -24,7 +24,7 @@ metricRegistry.register('gauc', createGauc);
 export { AccuracyOptions, createAccuracy } from './accuracy.js';
 export { AucOptions, aucFromScores, createAuc } from './auc.js';
 export { type Average, ClassificationScoreOptions, type ClassScores, ConfusionCounts, createClassificationScore } from './confusion.js';
-export { deltaM, sharesMetric, type TaskMetricValues } from './delta-m.js';
+export { deltaM, deltaMIfDefined, type TaskMetricValues } from './delta-m.js';
 export { createF1 } from './f1.js';
 export { createGauc, GaucOptions } from './gauc.js';
 export { createLogloss, LoglossOptions } from './logloss.js';

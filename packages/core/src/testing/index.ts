@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import type { GradientWeighting } from '../weighting/weighting.js';
 
 /** Runs `fn` `times` times and returns how many tensors the process holds more afterwards (after one warm-up). */
 export async function tensorGrowth(fn: () => void | Promise<void>, times = 3): Promise<number> {
@@ -45,3 +46,17 @@ export function maxRelativeError(a: ArrayLike<number>, b: ArrayLike<number>): nu
 }
 
 export { type TwoTaskOptions, twoTaskProblem } from '../synthetic/two-task.js';
+
+/**
+ * A gradient method that sums the task gradients, valid in both gradient modes. Linear, so it must reproduce EW's
+ * update exactly and its data-parallel result must equal the full batch's: a reference for JointStep tests.
+ */
+export const summedGradients: GradientWeighting = {
+  name: 'sum',
+  kind: 'gradient',
+  modes: ['parameters', 'representation'],
+  parameters: () => [],
+  getState: () => null,
+  setState: () => {},
+  combineGradients: (g) => ({ direction: tf.sum(g, 0) as tf.Tensor1D, weights: Array.from({ length: g.shape[0] }, () => 1) }),
+};

@@ -5,7 +5,7 @@ import { createModel } from '../model/multi-task-model.js';
 import { Optimizer } from '../optim/optimizer.js';
 import { twoTaskProblem } from '../synthetic/two-task.js';
 import { createTask } from '../tasks/task-kinds.js';
-import { tensorGrowth } from '../testing/index.js';
+import { summedGradients, tensorGrowth } from '../testing/index.js';
 import { Rng } from '../util/rng.js';
 import { createEw } from '../weighting/ew.js';
 import { createGradVac } from '../weighting/gradvac.js';
@@ -20,17 +20,6 @@ import '../heads/index.js';
 beforeAll(async () => {
   await tf.setBackend('cpu');
 });
-
-/** A gradient method that sums the task gradients: must reproduce EW exactly, in both modes. */
-const sumOfGradients: GradientWeighting = {
-  name: 'sum',
-  kind: 'gradient',
-  modes: ['parameters', 'representation'],
-  parameters: () => [],
-  getState: () => null,
-  setState: () => {},
-  combineGradients: (g) => ({ direction: tf.sum(g, 0) as tf.Tensor1D, weights: [1, 1] }),
-};
 
 function setup(arch: string, weighting: Weighting, mode?: 'parameters' | 'representation') {
   const data = twoTaskProblem({ samples: 64, missingB: 0.3 });
@@ -59,11 +48,11 @@ describe('JointStep', () => {
   it('hands the weighting the representation whose gradients form the matrix columns (representation mode)', () => {
     const seen: Array<{ columns: number; sizes: number[]; batches: number[] }> = [];
     const spy: GradientWeighting = {
-      ...sumOfGradients,
+      ...summedGradients,
       combineGradients: (g, losses, ctx) => {
         const reps = ctx.representation ?? [];
         seen.push({ columns: g.shape[1], sizes: reps.map((r) => r.size), batches: reps.map((r) => r.shape[0]!) });
-        return sumOfGradients.combineGradients(g, losses, ctx);
+        return summedGradients.combineGradients(g, losses, ctx);
       },
     };
     for (const arch of ['hard', 'mmoe', 'ple']) {
@@ -96,7 +85,7 @@ describe('JointStep', () => {
     const tasks = [createTask({ name: 'a', type: 'binary' }), createTask({ name: 'b', type: 'regression' })];
     const model = createModel({ trunk: { type: 'identity' }, architecture: { type: 'hard' }, seed: 1 }, tasks, data.spec);
     const optimizer = new Optimizer(model.trainableParameters(), OptimizerConfig.parse({}));
-    expect(() => new JointStep(model, model.tasks, sumOfGradients, optimizer, localReducer, 'representation')).toThrow(/use "parameters"/);
+    expect(() => new JointStep(model, model.tasks, summedGradients, optimizer, localReducer, 'representation')).toThrow(/use "parameters"/);
     optimizer.dispose();
     model.dispose();
   });
@@ -106,7 +95,7 @@ describe('JointStep', () => {
       const results = (['loss', 'parameters', 'representation'] as const).map((mode) => {
         const { model, step, batch } = setup(
           arch,
-          mode === 'loss' ? createEw({}, { tasks: ['a', 'b'], seed: 0 }) : sumOfGradients,
+          mode === 'loss' ? createEw({}, { tasks: ['a', 'b'], seed: 0 }) : summedGradients,
           mode === 'loss' ? undefined : mode,
         );
         const r = step.run(batch, stepOptions());
@@ -128,7 +117,7 @@ describe('JointStep', () => {
   it('head parameters receive only their own task gradient, whatever the shared combination', () => {
     // A method that keeps only task a's row on the shared part: heads must move exactly as under EW.
     const onlyA: GradientWeighting = {
-      ...sumOfGradients,
+      ...summedGradients,
       combineGradients: (g) => ({ direction: tf.tidy(() => g.slice([0, 0], [1, -1]).reshape([-1])) as tf.Tensor1D, weights: [1, 0] }),
     };
     const run = (w: Weighting) => {
@@ -149,7 +138,7 @@ describe('JointStep', () => {
 
   it('reports the same pairwise cosines of task gradients on the shared parameters in every mode', () => {
     const cosines = (['loss', 'parameters', 'representation'] as const).map((mode) => {
-      const weighting = mode === 'loss' ? createEw({}, { tasks: ['a', 'b'], seed: 0 }) : sumOfGradients;
+      const weighting = mode === 'loss' ? createEw({}, { tasks: ['a', 'b'], seed: 0 }) : summedGradients;
       const { model, step, batch } = setup('hard', weighting, mode === 'loss' ? undefined : mode);
       const r = step.run(batch, stepOptions(true));
       model.dispose();
@@ -167,7 +156,7 @@ describe('JointStep', () => {
     it(`does not leak tensors across steps (${mode})`, async () => {
       const { model, step, batch } = setup(
         'mmoe',
-        mode === 'loss' ? createEw({}, { tasks: ['a', 'b'], seed: 0 }) : sumOfGradients,
+        mode === 'loss' ? createEw({}, { tasks: ['a', 'b'], seed: 0 }) : summedGradients,
         mode === 'loss' ? undefined : mode,
       );
       const growth = await tensorGrowth(() => {

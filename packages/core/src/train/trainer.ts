@@ -4,7 +4,7 @@ import type { TrainConfig } from '../config/run-config.js';
 import { type Dataset, disposeBatch } from '../data/dataset.js';
 import { resolveFolder } from '../io/atomic.js';
 import { loadCheckpoint, loadWeights, type ModelMeta, saveCheckpoint, saveModel, type TrainingState } from '../io/checkpoint.js';
-import { type Direction, deltaM, sharesMetric } from '../metrics/index.js';
+import { type Direction, deltaMIfDefined } from '../metrics/index.js';
 import type { MultiTaskModel } from '../model/multi-task-model.js';
 import { Optimizer } from '../optim/optimizer.js';
 import { learningRate } from '../optim/schedule.js';
@@ -207,9 +207,8 @@ export class Trainer {
         const ev = evaluate(this.model, valid, { batchSize: cfg.evalBatchSize, tasks: this.reportedTasks() });
         for (const [t, ms] of Object.entries(ev.tasks)) for (const [m, v] of Object.entries(ms)) logs[`val/${t}/${m}`] = v;
         for (const [t, v] of Object.entries(ev.losses)) logs[`val/loss/${t}`] = v;
-        const baselines = this.options.baselines ?? cfg.baselines;
         // A single-task run with baselines for other tasks only has no Δm (rather than failing the run).
-        const dm = baselines && sharesMetric(ev.tasks, baselines) ? deltaM(ev.tasks, baselines, ev.directions) : undefined;
+        const dm = deltaMIfDefined(ev.tasks, this.options.baselines ?? cfg.baselines, ev.directions);
         if (dm !== undefined) logs['val/delta_m'] = dm;
         score = this.score(ev, dm);
         const mode = this.mode(ev);
@@ -296,8 +295,8 @@ function splitMonitor(monitor: string): [string, string] {
 function monitorCovers(monitor: string, tasks: readonly TaskSpec[], singleTask: boolean): boolean {
   if (!singleTask || monitor === 'loss') return true;
   if (monitor === 'delta_m') return false;
-  const i = monitor.lastIndexOf('/');
-  return i > 0 && tasks.some((t) => t.name === monitor.slice(0, i));
+  const [task] = splitMonitor(monitor);
+  return tasks.some((t) => t.name === task);
 }
 
 function defaultMonitor(tasks: readonly TaskSpec[]): string {
