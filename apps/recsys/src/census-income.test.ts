@@ -4,7 +4,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { runDomainCli } from '@polytask/core';
+import { runDomainCli } from '@polytask/cli';
 import { recsysDomain } from '@polytask/recsys';
 import { afterAll, describe, expect, it } from 'vitest';
 

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { runDomainCli } from '@polytask/core';
+import { runDomainCli } from '@polytask/cli';
 import { recsysDomain } from '@polytask/recsys';
 import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';

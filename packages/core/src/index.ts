@@ -5,13 +5,13 @@
  * - tasks (head, loss, metrics, direction): `taskRegistry`, `headRegistry`, `metricRegistry`;
  * - architecture (what is shared): `trunkRegistry`, `architectureRegistry`;
  * - weighting (how tasks combine): `weightingRegistry`.
- * `Trainer` runs the joint optimizer over them; `runDomainCli` gives a domain its train/eval/predict app.
+ * `Trainer` runs the joint optimizer over them; a `DomainAdapter` is what a domain supplies to get its command-line app (`@polytask/cli`).
  */
 export * from './arch/index.js';
 export * from './backend/index.js';
-export * from './cli/index.js';
 export * from './config/index.js';
 export * from './data/index.js';
+export * from './domain/index.js';
 export * from './heads/index.js';
 export * from './io/index.js';
 export * from './metrics/index.js';

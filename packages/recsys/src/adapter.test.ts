@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { recsysDomain, savedPipeline } from './adapter.js';
+import { parseRecsysPreprocessing, recsysDomain } from './adapter.js';
 import { FeaturePipeline } from './features/pipeline.js';
 
 /** Saved preprocessing as model.json holds it (plain JSON), with a vocabulary of `size` values v0, v1, … */
@@ -12,17 +12,15 @@ function savedPreprocessing(size: number): unknown {
 }
 
 describe('recsysDomain with a saved preprocessing', () => {
-  it('builds the feature pipeline once per preprocessing object, not once per predict batch', () => {
-    const prep = savedPreprocessing(1000);
-    const first = savedPipeline(prep);
-    expect(savedPipeline(prep)).toBe(first); // core passes the same object for every batch
-    expect(savedPipeline(prep).pipeline.layout.sparseVocabSizes).toEqual([1002]);
-    // another model's (or another copy's) preprocessing gets its own pipeline
-    expect(savedPipeline(JSON.parse(JSON.stringify(prep))).pipeline).not.toBe(first.pipeline);
+  it('parses saved preprocessing into its feature pipeline; a foreign one is an error naming the file and field', () => {
+    const state = parseRecsysPreprocessing(savedPreprocessing(1000), 'm/model.json');
+    expect(state.pipeline.layout.sparseVocabSizes).toEqual([1002]);
+    expect(recsysDomain.serializePreprocessing(state)).toEqual(savedPreprocessing(1000));
+    expect(() => parseRecsysPreprocessing({ format: 'other' }, 'm/model.json')).toThrow(/^m\/model\.json: field "preprocessing\.format"/);
   });
 
   it('encodes predict records with it, batch after batch', () => {
-    const prep = savedPreprocessing(3);
+    const prep = parseRecsysPreprocessing(savedPreprocessing(3));
     for (let batch = 0; batch < 2; batch++) {
       const inputs = recsysDomain.encodeRecords([{ item: 'v2' }, { item: 'unseen' }, {}], {} as never, prep, (i) => `in:${i + 1}`);
       expect(inputs.sparse!.shape).toEqual([3, 1]);

@@ -29,25 +29,21 @@ export const RecsysPreprocessing = z.object({
 });
 export type RecsysPreprocessing = z.infer<typeof RecsysPreprocessing>;
 
-function parsePreprocessing(value: unknown): RecsysPreprocessing {
-  const parsed = RecsysPreprocessing.safeParse(value);
-  if (!parsed.success) throw new UsageError(`the model's preprocessing is not a recsys one: ${parsed.error.issues[0]?.message ?? ''}`);
-  return parsed.data;
+/** A recsys model's preprocessing in use: the saved JSON and the feature pipeline built from it once. */
+export interface RecsysState {
+  readonly prep: RecsysPreprocessing;
+  readonly pipeline: FeaturePipeline;
 }
 
-// Keyed on the raw object core hands back on every call (predict: once per batch of records). Parsing returns a
-// fresh object each time, so keying on the parsed one would re-validate and rebuild every vocabulary per batch.
-const pipelines = new WeakMap<object, { prep: RecsysPreprocessing; pipeline: FeaturePipeline }>();
-
-/** The parsed preprocessing of a saved model and its feature pipeline, built once per preprocessing object. */
-export function savedPipeline(preprocessing: unknown): { prep: RecsysPreprocessing; pipeline: FeaturePipeline } {
-  const key = typeof preprocessing === 'object' && preprocessing !== null ? preprocessing : undefined;
-  const cached = key && pipelines.get(key);
-  if (cached) return cached;
-  const prep = parsePreprocessing(preprocessing);
-  const entry = { prep, pipeline: new FeaturePipeline(prep.features) };
-  if (key) pipelines.set(key, entry);
-  return entry;
+/** Validates saved preprocessing (model.json's `preprocessing`) and builds its feature pipeline. */
+export function parseRecsysPreprocessing(value: unknown, file = 'model.json'): RecsysState {
+  const parsed = RecsysPreprocessing.safeParse(value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const field = issue ? ['preprocessing', ...issue.path].join('.') : 'preprocessing';
+    throw new UsageError(`${file}: field "${field}": not a recsys preprocessing (${issue?.message ?? 'invalid'})`);
+  }
+  return { prep: parsed.data, pipeline: new FeaturePipeline(parsed.data.features) };
 }
 
 function tasksFor(config: RunConfig, prep: Pick<RecsysPreprocessing, 'user' | 'esmm'>): TaskSpec[] {
@@ -58,13 +54,13 @@ function tasksFor(config: RunConfig, prep: Pick<RecsysPreprocessing, 'user' | 'e
  * The recsys domain: CSV datasets described by `data` (a preset or an explicit schema), features fitted on the
  * training rows, CTR/CVR tasks including ESMM. Plug into core's `runDomainCli` for `polytask-recsys`.
  */
-export const recsysDomain: DomainAdapter = {
+export const recsysDomain: DomainAdapter<RecsysState> = {
   name: 'recsys',
 
-  async loadData(config: RunConfig, options): Promise<DomainData> {
+  async loadData(config: RunConfig, options): Promise<DomainData<RecsysState>> {
     const data = resolveDataConfig(config.data, options.configFile);
     const root = options.dataRoot ?? resolve(options.configDir, data.root);
-    const saved = options.preprocessing === undefined ? undefined : savedPipeline(options.preprocessing);
+    const saved = options.preprocessing;
     // Tasks and their labels are checked before the (possibly long) read of the data.
     const tasks = tasksFor(config, saved?.prep ?? { user: data.user, esmm: data.esmm });
     for (const t of tasks) {
@@ -77,13 +73,16 @@ export const recsysDomain: DomainAdapter = {
       }
     }
     const loaded = await loadRecsysData(data, { root, seed: config.seed, pipeline: saved?.pipeline });
-    const preprocessing: RecsysPreprocessing = saved?.prep ?? {
-      format: 'polytask-recsys',
-      version: 1,
-      features: loaded.pipeline.toJSON(),
-      user: data.user,
-      esmm: data.esmm,
-      labels: Object.keys(data.labels),
+    const preprocessing: RecsysState = saved ?? {
+      prep: {
+        format: 'polytask-recsys',
+        version: 1,
+        features: loaded.pipeline.toJSON(),
+        user: data.user,
+        esmm: data.esmm,
+        labels: Object.keys(data.labels),
+      },
+      pipeline: loaded.pipeline,
     };
     return {
       splits: loaded.splits,
@@ -95,12 +94,14 @@ export const recsysDomain: DomainAdapter = {
     };
   },
 
-  createTasks(config: RunConfig, preprocessing: unknown): TaskSpec[] {
-    return tasksFor(config, savedPipeline(preprocessing).prep);
+  serializePreprocessing: (state) => state.prep,
+  parsePreprocessing: parseRecsysPreprocessing,
+
+  createTasks(config: RunConfig, state: RecsysState): TaskSpec[] {
+    return tasksFor(config, state.prep);
   },
 
-  encodeRecords(records: unknown[], _config: RunConfig, preprocessing: unknown, source: (i: number) => string): Inputs {
-    const { pipeline } = savedPipeline(preprocessing);
+  encodeRecords(records: unknown[], _config: RunConfig, { pipeline }: RecsysState, source: (i: number) => string): Inputs {
     const encoder = pipeline.createEncoder(Math.max(1, records.length));
     records.forEach((record, i) => {
       if (record === null || typeof record !== 'object' || Array.isArray(record)) {

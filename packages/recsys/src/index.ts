@@ -9,7 +9,7 @@
  * - `recsysDomain`: the DomainAdapter behind `polytask-recsys train | eval | predict`.
  */
 
-export { RecsysPreprocessing, recsysDomain } from './adapter.js';
+export { parseRecsysPreprocessing, RecsysPreprocessing, type RecsysState, recsysDomain } from './adapter.js';
 export { CsvOptions, type CsvRow, readCsv, splitRecord } from './csv/reader.js';
 export { ALI_CCP_DENSE, ALI_CCP_SPARSE, aliCcpFeatures, aliCcpPreset } from './datasets/ali-ccp.js';
 export { CENSUS_COLUMNS, censusFeatures, censusIncomePreset } from './datasets/census-income.js';

@@ -1,6 +1,6 @@
+import { parseHistory } from '@polytask/core';
 import { describe, expect, it } from 'vitest';
 import { meanCosineMatrix, pairCosines } from './cosines.js';
-import { parseHistory } from './history.js';
 
 const stepWith = (step: number, matrix: number[][] | null, tasks = ['a', 'b', 'c']) =>
   JSON.stringify({ type: 'step', step, epoch: 0, loss: 1, ...(matrix ? { cosines: { tasks, matrix } } : {}) });

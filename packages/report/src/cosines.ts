@@ -1,4 +1,4 @@
-import type { History } from './history.js';
+import type { TrainingHistory as History } from '@polytask/core';
 
 /** Statistics of the gradient cosine of one task pair over the logged steps. */
 export interface PairCosine {

@@ -1,18 +1,19 @@
+// The history format is core's (the trainer writes it); re-exported so report users need one import.
+export {
+  type CosineRecord,
+  type EpochRecord,
+  parseHistory,
+  RunFormatError,
+  readHistory,
+  type StepRecord,
+  type TrainingHistory,
+} from '@polytask/core';
 export type { ChartOptions, ChartPlan } from './charts/common.js';
 export { conflictChart } from './charts/conflict.js';
 export { lossChart } from './charts/loss.js';
 export { metricsChart } from './charts/metrics.js';
 export { weightsChart } from './charts/weights.js';
 export { meanCosineMatrix, type PairCosine, pairCosines } from './cosines.js';
-export { RunFormatError } from './errors.js';
-export {
-  type CosineRecord,
-  type EpochRecord,
-  type History,
-  parseHistory,
-  readHistory,
-  type StepRecord,
-} from './history.js';
 export { buildMarkdown } from './markdown.js';
 export { renderPng, specToSvg, svgToPng } from './render.js';
 export { parseMetrics, type RunFolder, type RunMetrics, readRunFolder } from './run-folder.js';

@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { RunFormatError } from './errors.js';
-import { type History, readHistory } from './history.js';
+import { type TrainingHistory as History, RunFormatError, readHistory } from '@polytask/core';
 
 /** `metrics.json` as `polytask-<domain> train` writes it (final metrics on `split`). */
 export interface RunMetrics {

@@ -43,7 +43,7 @@ describe('every sharing architecture learns the shared two-task problem', () => 
         progress: false,
       });
       await trainer.fit(train);
-      const ev = evaluate(model, valid, { batchSize: 512 });
+      const ev = await evaluate(model, valid, { batchSize: 512 });
       expect(ev.tasks.a!.accuracy).toBeGreaterThanOrEqual(0.93);
       expect(ev.tasks.b!.mse).toBeLessThanOrEqual(0.05);
       model.dispose();

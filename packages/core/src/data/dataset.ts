@@ -24,12 +24,15 @@ export interface BatchOptions {
   readonly dropRemainder?: boolean;
 }
 
-/** A finite, re-iterable source of batches. */
+/**
+ * A finite, re-iterable source of batches, synchronous (in memory) or asynchronous (read and decoded on the fly).
+ * The batches of an epoch depend only on (seed, epoch, shard); `startBatch` resumes mid-epoch at the same batch.
+ */
 export interface Dataset {
   readonly size: number;
   readonly spec: DataSpec;
   batchCount(options: BatchOptions): number;
-  batches(options: BatchOptions): Iterable<Batch>;
+  batches(options: BatchOptions): Iterable<Batch> | AsyncIterable<Batch>;
 }
 
 export function disposeBatch(batch: Batch): void {

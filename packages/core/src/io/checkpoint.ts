@@ -45,8 +45,8 @@ export interface TrainingState {
   /** Optimizer slot layout: per parameter, the number of slots. */
   optimizerSlots: number[];
   optimizerStep: number;
-  best: { score: number; epoch: number } | null;
-  epochsWithoutImprovement: number;
+  /** State of the stateful callbacks (best model, early stopping), by their `stateKey`. */
+  callbacks: Record<string, unknown>;
   /** Running sums of the current epoch's per-task training losses (DWA needs epoch means). */
   epochLossSums: number[];
   epochLossCount: number;

@@ -13,11 +13,15 @@ export interface Evaluation {
 }
 
 /** Runs the model over a dataset in inference mode and computes every task's metrics and loss. */
-export function evaluate(model: MultiTaskModel, dataset: Dataset, options: { batchSize: number; tasks?: readonly TaskSpec[] }): Evaluation {
+export async function evaluate(
+  model: MultiTaskModel,
+  dataset: Dataset,
+  options: { batchSize: number; tasks?: readonly TaskSpec[] },
+): Promise<Evaluation> {
   const tasks = options.tasks ?? model.tasks;
   const metrics = new Map(tasks.map((t) => [t.name, t.createMetrics()]));
   const lossSums = new Map<string, { sum: number; weight: number }>();
-  for (const batch of dataset.batches({ batchSize: options.batchSize })) {
+  for await (const batch of dataset.batches({ batchSize: options.batchSize })) {
     tf.tidy(() => {
       const outputs = model.forward(batch.inputs, { training: false });
       for (const task of tasks) {

@@ -1,67 +1,70 @@
-import cliProgress from 'cli-progress';
-import type { Logs, TrainCallback } from './callbacks.js';
+import type { FitRun, Logs, TrainCallback } from './callbacks.js';
 
 /**
- * Progress on stderr: one bar per task (its running loss and weight) on a TTY, plain lines otherwise
- * (every `every` batches and at each epoch end), so CI logs stay readable.
+ * Plain progress lines on stderr, for logs and CI: every `every` batches (running-mean loss per task, elapsed time,
+ * ETA, samples/s) and a summary at each epoch end, with validation values under their history keys (`val/...`).
+ * The command-line apps show bars per task on a terminal instead (`@polytask/cli`).
  */
 export class ProgressLogger implements TrainCallback {
-  private multibar: cliProgress.MultiBar | undefined;
-  private bars = new Map<string, cliProgress.SingleBar>();
+  private run: FitRun | undefined;
+  private epochStarted = 0;
+  private sums = new Map<string, number>();
+  private count = 0;
   private epoch = 0;
 
   constructor(
-    private readonly tasks: readonly string[],
-    private readonly batchesPerEpoch: number,
-    private readonly epochs: number,
-    private readonly tty = Boolean(process.stderr.isTTY),
     private readonly every = 50,
     private readonly write: (line: string) => void = (l) => process.stderr.write(`${l}\n`),
   ) {}
 
+  setRun(run: FitRun): void {
+    this.run = run;
+  }
+
   onEpochBegin(epoch: number): void {
     this.epoch = epoch;
-    if (!this.tty) return;
-    this.multibar = new cliProgress.MultiBar(
-      {
-        format: `epoch ${epoch + 1}/${this.epochs} {task} |{bar}| {value}/{total} loss={loss} w={weight}`,
-        stream: process.stderr,
-        hideCursor: true,
-        clearOnComplete: false,
-      },
-      cliProgress.Presets.shades_classic,
-    );
-    const width = Math.max(...this.tasks.map((t) => t.length));
-    this.bars = new Map(
-      this.tasks.map((t) => [t, this.multibar!.create(this.batchesPerEpoch, 0, { task: t.padEnd(width), loss: '-', weight: '-' })]),
-    );
+    this.epochStarted = performance.now();
+    this.sums.clear();
+    this.count = 0;
   }
 
   onBatchEnd(batch: number, logs: Logs): void {
-    if (this.tty) {
-      for (const [t, bar] of this.bars) {
-        bar.update(batch + 1, { loss: fmt(logs[`loss/${t}`]), weight: fmt(logs[`weight/${t}`]) });
-      }
-    } else if ((batch + 1) % this.every === 0) {
-      const parts = this.tasks.map((t) => `${t} loss=${fmt(logs[`loss/${t}`])} w=${fmt(logs[`weight/${t}`])}`);
-      this.write(`epoch ${this.epoch + 1}/${this.epochs} batch ${batch + 1}/${this.batchesPerEpoch} ${parts.join(' ')}`);
-    }
+    const run = this.run!;
+    for (const t of run.tasks) this.sums.set(t, (this.sums.get(t) ?? 0) + (logs[`loss/${t}`] ?? 0));
+    this.count += 1;
+    if ((batch + 1) % this.every !== 0) return;
+    const losses = run.tasks.map((t) => `${t}=${fmt(this.sums.get(t)! / this.count)}`).join(' ');
+    this.write(`epoch ${this.epoch + 1}/${run.epochs} batch ${batch + 1}/${run.batchesPerEpoch} loss ${losses} ${this.rates(batch + 1)}`);
   }
 
   onEpochEnd(epoch: number, logs: Logs): void {
-    this.multibar?.stop();
-    this.multibar = undefined;
+    const run = this.run!;
+    const seconds = (performance.now() - this.epochStarted) / 1000;
+    const rate = (this.count * run.batchSize) / Math.max(seconds, 1e-9);
     const val = Object.entries(logs)
       .filter(([k]) => k.startsWith('val/'))
-      .map(([k, v]) => `${k.slice(4)}=${fmt(v)}`);
-    this.write(`epoch ${epoch + 1}/${this.epochs} done: loss=${fmt(logs.loss)} ${val.join(' ')}`);
+      .map(([k, v]) => `${k}=${fmt(v)}`);
+    this.write(
+      `epoch ${epoch + 1}/${run.epochs} done in ${seconds.toFixed(1)} s (${Math.round(rate)} samples/s): loss=${fmt(logs.loss)} ${val.join(' ')}`.trimEnd(),
+    );
+    if (run.stopReason) this.write(run.stopReason);
   }
 
-  onTrainEnd(): void {
-    this.multibar?.stop();
+  private rates(done: number): string {
+    const run = this.run!;
+    const elapsed = (performance.now() - this.epochStarted) / 1000;
+    const perBatch = elapsed / done;
+    const eta = perBatch * (run.batchesPerEpoch - done);
+    return `${formatSeconds(elapsed)} elapsed, eta ${formatSeconds(eta)}, ${Math.round((done * run.batchSize) / Math.max(elapsed, 1e-9))} samples/s`;
   }
 }
 
-function fmt(v: number | undefined): string {
+export function formatSeconds(s: number): string {
+  if (!Number.isFinite(s)) return '-';
+  const m = Math.floor(s / 60);
+  return m > 0 ? `${m}m${String(Math.round(s - m * 60)).padStart(2, '0')}s` : `${s.toFixed(1)}s`;
+}
+
+export function fmt(v: number | undefined): string {
   return v === undefined || Number.isNaN(v) ? '-' : v.toFixed(4);
 }

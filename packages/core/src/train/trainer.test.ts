@@ -188,7 +188,7 @@ describe('Trainer', () => {
         train: TrainConfig.parse({ singleTask, earlyStopping: { monitor: 'a/logloss', mode: 'min' } }),
         seed: 1,
         progress: false,
-      }).monitor;
+      }).monitor.name;
     expect(monitorFor('a')).toBe('a/logloss');
     expect(monitorFor('b')).toBe('b/mse');
     model.dispose();

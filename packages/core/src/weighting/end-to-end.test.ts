@@ -49,7 +49,7 @@ describe('every weighting method trains the two-task problem end to end', () => 
         });
         const before = tf.memory().numTensors;
         await trainer.fit(train);
-        const ev = evaluate(model, valid, { batchSize: 512 });
+        const ev = await evaluate(model, valid, { batchSize: 512 });
         // A constant predictor scores 0.5 accuracy and mse ≈ Var(b) ≈ 2; the shared structure is learnable.
         expect(ev.tasks.a!.accuracy).toBeGreaterThanOrEqual(0.88);
         expect(ev.tasks.b!.mse).toBeLessThanOrEqual(0.35);

@@ -1,6 +1,6 @@
+import { parseHistory } from '@polytask/core';
 import { describe, expect, it } from 'vitest';
 import { syntheticHistoryLines } from '../../test/synthetic-run.js';
-import { parseHistory } from '../history.js';
 import type { ChartPlan } from './common.js';
 import { conflictChart } from './conflict.js';
 import { type LossRow, lossChart } from './loss.js';

@@ -1,6 +1,6 @@
+import type { TrainingHistory as History } from '@polytask/core';
 import type { TopLevelSpec } from 'vega-lite';
 import { meanCosineMatrix, pairSamples } from '../cosines.js';
-import type { History } from '../history.js';
 import { autoSmoothing, downsampleEven, downsampleMinMax, ema, MAX_POINTS } from '../series.js';
 import { type ChartOptions, type ChartPlan, PANEL, SCHEMA, STEP_AXIS, sampledNote, THEME } from './common.js';
 

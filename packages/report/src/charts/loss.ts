@@ -1,5 +1,5 @@
+import type { TrainingHistory as History } from '@polytask/core';
 import type { TopLevelSpec } from 'vega-lite';
-import type { History } from '../history.js';
 import { autoSmoothing, downsampleEven, downsampleMinMax, ema, MAX_POINTS, type Point } from '../series.js';
 import { type ChartOptions, type ChartPlan, epochEndSteps, facetColumns, PANEL, SCHEMA, STEP_AXIS, sampledNote, THEME } from './common.js';
 

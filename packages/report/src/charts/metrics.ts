@@ -1,5 +1,5 @@
+import type { TrainingHistory as History } from '@polytask/core';
 import type { TopLevelSpec } from 'vega-lite';
-import type { History } from '../history.js';
 import { type ChartPlan, facetColumns, PANEL, SCHEMA, THEME } from './common.js';
 
 export interface MetricRow {

@@ -1,22 +1,33 @@
 import { createReadStream, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import {
+  createModel,
+  DataError,
+  type Dataset,
+  type DomainAdapter,
+  type DomainData,
+  deltaMIfDefined,
+  type Evaluation,
+  ExitCode,
+  evaluate,
+  loadConfigFile,
+  loadWeights,
+  logInfo,
+  type MultiTaskModel,
+  PolytaskError,
+  RunConfig,
+  readModelJson,
+  selectBackend,
+  type TaskSpec,
+  Trainer,
+  UsageError,
+  validate,
+  writeFileAtomic,
+} from '@polytask/core';
 import * as tf from '@tensorflow/tfjs';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
-import { selectBackend } from '../backend/index.js';
-import { loadConfigFile, validate } from '../config/load-config.js';
-import { RunConfig } from '../config/run-config.js';
-import type { Dataset } from '../data/dataset.js';
-import { writeFileAtomic } from '../io/atomic.js';
-import { loadWeights, readModelJson } from '../io/checkpoint.js';
-import { deltaMIfDefined } from '../metrics/delta-m.js';
-import { createModel, type MultiTaskModel } from '../model/multi-task-model.js';
-import type { TaskSpec } from '../tasks/task-spec.js';
-import { type Evaluation, evaluate } from '../train/evaluate.js';
-import { Trainer } from '../train/trainer.js';
-import { DataError, ExitCode, PolytaskError, UsageError } from '../util/errors.js';
-import { logInfo } from '../util/log.js';
-import type { DomainAdapter, DomainData } from './domain.js';
+import { TerminalProgress } from './terminal-progress.js';
 
 /** metrics.json of `train` and `eval`. */
 export interface MetricsReport {
@@ -44,7 +55,7 @@ function integer(value: string): number {
   return n;
 }
 
-function splitFor(data: DomainData, requested: string | undefined): { name: string; dataset: Dataset } {
+function splitFor(data: DomainData<unknown>, requested: string | undefined): { name: string; dataset: Dataset } {
   const name = requested ?? data.testSplit ?? data.validSplit ?? data.trainSplit;
   const dataset = data.splits[name];
   if (!dataset) throw new UsageError(`no split "${name}"; the data has: ${Object.keys(data.splits).join(', ')}`);
@@ -65,7 +76,7 @@ function writeReport(outDir: string, report: MetricsReport): void {
   process.stdout.write(`${JSON.stringify({ split: report.split, tasks: report.tasks })}\n`);
 }
 
-async function train(domain: DomainAdapter, opts: Record<string, unknown>): Promise<void> {
+async function train<P>(domain: DomainAdapter<P>, opts: Record<string, unknown>): Promise<void> {
   const started = performance.now();
   const configFile = resolve(String(opts.config));
   const config = loadConfigFile(configFile, RunConfig);
@@ -88,7 +99,8 @@ async function train(domain: DomainAdapter, opts: Record<string, unknown>): Prom
     seed: config.seed,
     outDir,
     resume: Boolean(opts.resume),
-    modelMeta: { config, preprocessing: data.preprocessing, dataSpec: trainSet.spec },
+    modelMeta: { config, preprocessing: domain.serializePreprocessing(data.preprocessing), dataSpec: trainSet.spec },
+    progress: process.stderr.isTTY ? new TerminalProgress() : undefined,
   });
   const onSignal = () => {
     logInfo('interrupt: finishing the current batch and checkpointing (interrupt again to abort)');
@@ -102,7 +114,7 @@ async function train(domain: DomainAdapter, opts: Record<string, unknown>): Prom
     throw new PolytaskError(`interrupted at step ${fit.steps}; continue with the same command and --resume`, 130);
   }
   const { name, dataset } = splitFor(data, undefined);
-  const ev = evaluate(model, dataset, { batchSize: config.train.evalBatchSize, tasks: trainer.reportedTasks() });
+  const ev = await evaluate(model, dataset, { batchSize: config.train.evalBatchSize, tasks: trainer.reportedTasks() });
   const dm = deltaMIfDefined(ev.tasks, config.train.baselines, ev.directions);
   writeReport(outDir, {
     tasks: roundMetrics(ev),
@@ -112,7 +124,7 @@ async function train(domain: DomainAdapter, opts: Record<string, unknown>): Prom
     epochs: fit.epochs,
     losses: ev.losses,
     bestEpoch: fit.best ? fit.best.epoch + 1 : undefined,
-    monitor: trainer.monitor,
+    monitor: trainer.monitor.name,
     delta_m: dm === undefined ? undefined : round6(dm),
   });
   model.dispose();
@@ -125,19 +137,21 @@ function modelFolder(arg: string): string {
 }
 
 /** Rebuilds a trained model from its folder. */
-function loadTrained(
-  domain: DomainAdapter,
+function loadTrained<P>(
+  domain: DomainAdapter<P>,
   modelDir: string,
-): { model: MultiTaskModel; config: RunConfig; tasks: TaskSpec[]; preprocessing: unknown } {
+): { model: MultiTaskModel; config: RunConfig; tasks: TaskSpec[]; preprocessing: P } {
   const json = readModelJson(modelDir);
-  const config = validate(RunConfig, json.config, join(modelDir, 'model.json'));
-  const tasks = domain.createTasks(config, json.preprocessing);
+  const file = join(modelDir, 'model.json');
+  const config = validate(RunConfig, json.config, file);
+  const preprocessing = domain.parsePreprocessing(json.preprocessing, file);
+  const tasks = domain.createTasks(config, preprocessing);
   const model = createModel({ ...config.model, seed: config.seed }, tasks, json.dataSpec);
   loadWeights(modelDir, model);
-  return { model, config, tasks, preprocessing: json.preprocessing };
+  return { model, config, tasks, preprocessing };
 }
 
-async function evalCommand(domain: DomainAdapter, opts: Record<string, unknown>): Promise<void> {
+async function evalCommand<P>(domain: DomainAdapter<P>, opts: Record<string, unknown>): Promise<void> {
   const started = performance.now();
   const modelDir = modelFolder(String(opts.model));
   const backend = await selectBackend({ backend: opts.backend as string | undefined });
@@ -150,7 +164,7 @@ async function evalCommand(domain: DomainAdapter, opts: Record<string, unknown>)
   });
   const { name, dataset } = splitFor(data, opts.split as string | undefined);
   const tasks = config.train.singleTask !== undefined ? model.tasks.filter((t) => t.name === config.train.singleTask) : model.tasks;
-  const ev = evaluate(model, dataset, { batchSize: config.train.evalBatchSize, tasks });
+  const ev = await evaluate(model, dataset, { batchSize: config.train.evalBatchSize, tasks });
   writeReport(resolve(String(opts.out)), {
     tasks: roundMetrics(ev),
     split: name,
@@ -162,7 +176,7 @@ async function evalCommand(domain: DomainAdapter, opts: Record<string, unknown>)
   model.dispose();
 }
 
-async function predict(domain: DomainAdapter, opts: Record<string, unknown>): Promise<void> {
+async function predict<P>(domain: DomainAdapter<P>, opts: Record<string, unknown>): Promise<void> {
   const modelDir = modelFolder(String(opts.model));
   await selectBackend({ backend: opts.backend as string | undefined });
   const { model, config, preprocessing } = loadTrained(domain, modelDir);
@@ -212,8 +226,8 @@ export interface DomainCliOptions {
  * The standard app of a domain: `polytask-<name> train | eval | predict [| report]` with the contract in the
  * README. Returns the exit code: 0 success, 1 failure, 2 bad usage or invalid config.
  */
-export async function runDomainCli(
-  domain: DomainAdapter,
+export async function runDomainCli<P>(
+  domain: DomainAdapter<P>,
   argv: readonly string[] = process.argv,
   options: DomainCliOptions = {},
 ): Promise<number> {

@@ -2,8 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { RunFormatError } from './errors.js';
-import { parseHistory, readHistory } from './history.js';
+import { epochLine, parseHistory, RunFormatError, readHistory, stepLine } from './history-record.js';
 
 const step = {
   type: 'step',
@@ -99,5 +98,14 @@ describe('readHistory', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+
+  it('stepLine and epochLine write what parseHistory reads back', () => {
+    const h = parseHistory([JSON.stringify(step), JSON.stringify(epoch)].join('\n'));
+    const again = parseHistory([stepLine(h.steps[0]!), epochLine(h.epochs[0]!)].join('\n'));
+    expect(again.steps).toEqual(h.steps);
+    expect(again.epochs).toEqual(h.epochs);
+    expect(JSON.parse(stepLine(h.steps[0]!))).toEqual(step);
+    expect(JSON.parse(epochLine(h.epochs[0]!))).toEqual(epoch);
   });
 });

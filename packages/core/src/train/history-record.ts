@@ -1,5 +1,26 @@
 import { readFile } from 'node:fs/promises';
-import { RunFormatError } from './errors.js';
+import { PolytaskError } from '../util/errors.js';
+
+/**
+ * `history.jsonl`, one JSON object per line: the trainer writes it (`stepLine`, `epochLine`), the report and a resumed
+ * run read it (`parseHistory`). On disk the keys are flat, as in the callback logs (`loss/<task>`, `weight/<task>`,
+ * `val/<task>/<metric>`, `val/loss/<task>`, `val/delta_m`); in memory they are grouped per task.
+ */
+
+/**
+ * A run folder file that is missing or malformed. The message names the file (and the line, for
+ * `history.jsonl`) so a person can open it and look.
+ */
+export class RunFormatError extends PolytaskError {
+  constructor(
+    message: string,
+    readonly file: string,
+    readonly line?: number,
+  ) {
+    super(`${line === undefined ? file : `${file}:${line}`}: ${message}`);
+    this.name = 'RunFormatError';
+  }
+}
 
 /** Pairwise cosine of the task gradients, as logged on some steps. */
 export interface CosineRecord {
@@ -38,7 +59,7 @@ export interface EpochRecord {
   readonly deltaM?: number;
 }
 
-export interface History {
+export interface TrainingHistory {
   /** The file it was read from (as given), for messages. */
   readonly file: string;
   readonly steps: readonly StepRecord[];
@@ -152,7 +173,7 @@ function epochRecord(obj: Json, file: string, line: number, seeTask: (t: string)
  * anything else malformed throws a {@link RunFormatError} naming `file:line`. A last line that is
  * cut off mid-JSON (no newline after it: the run is still writing) is skipped with a warning.
  */
-export function parseHistory(text: string, file = 'history.jsonl'): History {
+export function parseHistory(text: string, file = 'history.jsonl'): TrainingHistory {
   const steps: StepRecord[] = [];
   const epochs: EpochRecord[] = [];
   const tasks: string[] = [];
@@ -191,7 +212,7 @@ export function parseHistory(text: string, file = 'history.jsonl'): History {
 }
 
 /** Reads and parses a `history.jsonl` file (see {@link parseHistory}). */
-export async function readHistory(file: string): Promise<History> {
+export async function readHistory(file: string): Promise<TrainingHistory> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -201,4 +222,33 @@ export async function readHistory(file: string): Promise<History> {
     throw new RunFormatError(why, file);
   }
   return parseHistory(text, file);
+}
+
+type Line = Record<string, unknown>;
+
+/** The `history.jsonl` line of a step record. */
+export function stepLine(r: StepRecord): string {
+  const line: Line = { type: 'step', step: r.step, epoch: r.epoch, loss: r.loss };
+  if (r.lr !== undefined) line.lr = r.lr;
+  for (const [t, v] of Object.entries(r.losses)) line[`loss/${t}`] = v;
+  for (const [t, v] of Object.entries(r.weights)) line[`weight/${t}`] = v;
+  if (r.cosines) line.cosines = r.cosines;
+  if (r.gradNorm !== undefined) line.gradNorm = r.gradNorm;
+  return JSON.stringify(line);
+}
+
+/** The `history.jsonl` line of an epoch record. */
+export function epochLine(r: EpochRecord): string {
+  return JSON.stringify({ type: 'epoch', epoch: r.epoch, ...epochLogs(r) });
+}
+
+/** An epoch record as flat callback logs (`loss`, `loss/<task>`, `val/<task>/<metric>`, `val/loss/<task>`, `val/delta_m`). */
+export function epochLogs(r: EpochRecord): Record<string, number> {
+  const logs: Record<string, number> = {};
+  if (r.loss !== undefined) logs.loss = r.loss;
+  for (const [t, v] of Object.entries(r.losses)) logs[`loss/${t}`] = v;
+  for (const [t, ms] of Object.entries(r.val)) for (const [m, v] of Object.entries(ms)) logs[`val/${t}/${m}`] = v;
+  for (const [t, v] of Object.entries(r.valLosses)) logs[`val/loss/${t}`] = v;
+  if (r.deltaM !== undefined) logs['val/delta_m'] = r.deltaM;
+  return logs;
 }

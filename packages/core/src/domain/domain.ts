@@ -4,7 +4,7 @@ import type { TaskSpec } from '../tasks/task-spec.js';
 import type { Inputs } from '../trunk/trunk.js';
 
 /** The data of one run: named splits (as the dataset names them) and the tasks built for it. */
-export interface DomainData {
+export interface DomainData<P = unknown> {
   readonly splits: Record<string, Dataset>;
   /** Which split trains, which selects the best epoch, which reports final metrics (names in `splits`). */
   readonly trainSplit: string;
@@ -12,13 +12,13 @@ export interface DomainData {
   readonly testSplit?: string;
   readonly tasks: TaskSpec[];
   /**
-   * Everything fitted on the training data that inference needs (vocabularies, scalers, label maps), as JSON.
-   * Saved into the model folder and handed back for eval and predict.
+   * Everything fitted on the training data that inference needs (vocabularies, scalers, label maps). Saved into the
+   * model folder (`serializePreprocessing`) and handed back for eval and predict (`parsePreprocessing`).
    */
-  readonly preprocessing: unknown;
+  readonly preprocessing: P;
 }
 
-export interface LoadDataOptions {
+export interface LoadDataOptions<P = unknown> {
   /** Directory of the config file; relative paths in the config resolve against it. */
   readonly configDir: string;
   /** The file the config came from (the config, or a trained model's model.json), for error messages. */
@@ -26,23 +26,27 @@ export interface LoadDataOptions {
   /** `--data DIR`: replaces the dataset root named in the config. */
   readonly dataRoot?: string;
   /** Saved preprocessing of a trained model: reuse it instead of fitting (eval). */
-  readonly preprocessing?: unknown;
+  readonly preprocessing?: P;
 }
 
 /**
  * What a domain package supplies to get the standard `train | eval | predict` app
  * (see `runDomainCli`). Everything else (model, trainer, checkpoints, metrics.json) is core's.
  */
-export interface DomainAdapter {
+export interface DomainAdapter<P = unknown> {
   /** App name suffix: `polytask-<name>`. */
   readonly name: string;
   /** Reads and prepares the data named by `config.data`. Errors name the file, line and field. */
-  loadData(config: RunConfig, options: LoadDataOptions): Promise<DomainData>;
+  loadData(config: RunConfig, options: LoadDataOptions<P>): Promise<DomainData<P>>;
+  /** The preprocessing as JSON for model.json. */
+  serializePreprocessing(preprocessing: P): unknown;
+  /** Validates the JSON read back from model.json (`file` names it for errors) into the domain's preprocessing. */
+  parsePreprocessing(json: unknown, file: string): P;
   /** Tasks of a trained model, rebuilt from its config and saved preprocessing (predict needs no data). */
-  createTasks(config: RunConfig, preprocessing: unknown): TaskSpec[];
+  createTasks(config: RunConfig, preprocessing: P): TaskSpec[];
   /**
    * Raw records (parsed JSON lines of `predict`) → model inputs, with the saved preprocessing.
    * `source` names where record i came from (`file:line`) for error messages.
    */
-  encodeRecords(records: unknown[], config: RunConfig, preprocessing: unknown, source: (i: number) => string): Inputs;
+  encodeRecords(records: unknown[], config: RunConfig, preprocessing: P, source: (i: number) => string): Inputs;
 }

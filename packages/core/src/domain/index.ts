@@ -1,0 +1,1 @@
+export type { DomainAdapter, DomainData, LoadDataOptions } from './domain.js';
