@@ -50,9 +50,11 @@ async function main(): Promise<void> {
     cfg.tasks.map((t, i) => [t, { data: Float32Array.from({ length: B }, () => (rng.next() < [0.2, 0.05][i]! ? 1 : 0)), shape: [] }]),
   );
   const data = new InMemoryDataset({
-    inputs: { sparse: { data: ids, shape: [cfg.sparse_fields] }, dense: { data: dense, shape: [cfg.dense_features] } },
+    inputs: {
+      sparse: { data: ids, shape: [cfg.sparse_fields], vocabSizes: Array.from({ length: cfg.sparse_fields }, () => cfg.vocab_per_field) },
+      dense: { data: dense, shape: [cfg.dense_features] },
+    },
     labels,
-    meta: { sparseVocabSizes: Array.from({ length: cfg.sparse_fields }, () => cfg.vocab_per_field) },
   });
   const batch = data.gather(Array.from({ length: B }, (_, i) => i));
   const tasks = cfg.tasks.map((name) => createTask({ name, type: 'binary', head: { type: 'mlp', options: { units: cfg.tower_units } } }));

@@ -7,15 +7,15 @@ import type { Rng } from '../util/rng.js';
  * How parameters are shared between tasks (the "architecture" axis, independent of the weighting axis).
  *
  * The forward pass is split at the shared representation so gradient methods can work on either side:
- * `encode` is everything every task depends on; `decode` is what belongs to one branch (one head) alone.
- * `forward = decode(encode(x), branch)` for every branch.
+ * `encode` is everything every task depends on; `branchInput` is what belongs to one branch (one head) alone.
+ * A head's input is `branchInput(encode(x), branch)`.
  */
 export interface SharingArchitecture extends Module {
   readonly branches: readonly string[];
-  /** Per-sample shape of what `decode` hands to the branch's head. */
+  /** Per-sample shape of what `branchInput` hands to the branch's head. */
   readonly branchOutputShape: number[];
   encode(features: tf.Tensor, ctx: ForwardContext): tf.Tensor[];
-  decode(representation: tf.Tensor[], branch: string, ctx: ForwardContext): tf.Tensor;
+  branchInput(representation: tf.Tensor[], branch: string, ctx: ForwardContext): tf.Tensor;
   sharedParameters(): Parameter[];
   branchParameters(branch: string): Parameter[];
 }

@@ -56,7 +56,7 @@ export class CrossStitch implements SharingArchitecture {
     return hs;
   }
 
-  decode(representation: tf.Tensor[], branch: string, ctx: ForwardContext): tf.Tensor {
+  branchInput(representation: tf.Tensor[], branch: string, ctx: ForwardContext): tf.Tensor {
     const i = this.branches.indexOf(branch);
     const column = this.columns[i]!;
     return column[column.length - 1]!.apply(representation[i]!, ctx);

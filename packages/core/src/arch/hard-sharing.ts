@@ -33,7 +33,7 @@ export class HardSharing implements SharingArchitecture {
     return [this.bottom ? this.bottom.apply(features, ctx) : features];
   }
 
-  decode(representation: tf.Tensor[]): tf.Tensor {
+  branchInput(representation: tf.Tensor[]): tf.Tensor {
     return representation[0]!;
   }
 

@@ -33,7 +33,7 @@ export class Mmoe implements SharingArchitecture {
     return [features, this.experts.apply(features, ctx)];
   }
 
-  decode(representation: tf.Tensor[], branch: string): tf.Tensor {
+  branchInput(representation: tf.Tensor[], branch: string): tf.Tensor {
     return this.gates.get(branch)!.mix(representation[0]!, representation[1]!);
   }
 

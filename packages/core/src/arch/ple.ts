@@ -73,7 +73,7 @@ export class Ple implements SharingArchitecture {
     return [...branchInputs, last.shared.apply(sharedInput, ctx)];
   }
 
-  decode(representation: tf.Tensor[], branch: string, ctx: ForwardContext): tf.Tensor {
+  branchInput(representation: tf.Tensor[], branch: string, ctx: ForwardContext): tf.Tensor {
     const i = this.branches.indexOf(branch);
     const input = representation[i]!;
     const shared = representation[representation.length - 1]!;

@@ -3,6 +3,8 @@ export interface Column {
   readonly data: Float32Array | Int32Array;
   /** Per-sample shape ([] for scalars). */
   readonly shape: number[];
+  /** Categorical ids: the number of ids of each field (see `InputSpec.vocabSizes`). */
+  readonly vocabSizes?: number[];
 }
 
 export function columnWidth(column: Column): number {

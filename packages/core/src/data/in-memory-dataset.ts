@@ -31,7 +31,14 @@ export class InMemoryDataset implements Dataset {
     }
     this.spec = {
       inputs: Object.fromEntries(
-        Object.entries(parts.inputs).map(([k, c]) => [k, { shape: c.shape, dtype: c.data instanceof Int32Array ? 'int32' : 'float32' }]),
+        Object.entries(parts.inputs).map(([k, c]) => [
+          k,
+          {
+            shape: c.shape,
+            dtype: c.data instanceof Int32Array ? 'int32' : 'float32',
+            ...(c.vocabSizes ? { vocabSizes: c.vocabSizes } : {}),
+          },
+        ]),
       ),
       meta: parts.meta,
     };
@@ -78,7 +85,7 @@ export class InMemoryDataset implements Dataset {
 
   /** A dataset of a subset of the samples (train/valid/test splits). */
   subset(indices: ArrayLike<number>): InMemoryDataset {
-    const pick = (c: Column): Column => ({ data: gatherRows(c, indices), shape: c.shape });
+    const pick = (c: Column): Column => ({ ...c, data: gatherRows(c, indices) });
     return new InMemoryDataset({
       inputs: Object.fromEntries(Object.entries(this.parts.inputs).map(([k, c]) => [k, pick(c)])),
       labels: Object.fromEntries(Object.entries(this.parts.labels).map(([k, c]) => [k, pick(c)])),

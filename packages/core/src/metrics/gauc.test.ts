@@ -29,19 +29,19 @@ const U = [7, 9, 3, 7, 9, 7, 3, 9, 7];
 
 describe('gauc', () => {
   it('is named gauc, higher is better, NaN before any sample', () => {
-    const m = createGauc();
+    const m = createGauc({ groupInput: 'user_id' });
     expect([m.name, m.direction]).toEqual(['gauc', 'max']);
     expect(m.result()).toBeNaN();
   });
 
   it('weights per-user AUC by sample count and skips single-class users (2 users by hand)', () => {
-    const m = createGauc();
+    const m = createGauc({ groupInput: 'user_id' });
     feed(m, P, Y, U);
     expect(m.result()).toBeCloseTo(6 / 7, 12);
   });
 
   it('streams: a user split across two batches gives the same value', () => {
-    const m = createGauc();
+    const m = createGauc({ groupInput: 'user_id' });
     feed(m, P.slice(0, 4), Y.slice(0, 4), U.slice(0, 4));
     feed(m, P.slice(4), Y.slice(4), U.slice(4));
     expect(m.result()).toBeCloseTo(6 / 7, 12);
@@ -52,17 +52,17 @@ describe('gauc', () => {
   it('masked samples and padding labels count neither in the AUC nor in the weight', () => {
     // Mask user 7's negative at 0.4: user 7 → [0.1 (0), 0.35 (1), 0.8 (1)] AUC 1, 3 samples; user 9 AUC 1, 3 samples → 1.
     const mask = [1, 1, 1, 0, 1, 1, 1, 1, 1];
-    const m = createGauc();
+    const m = createGauc({ groupInput: 'user_id' });
     feed(m, P, Y, U, mask);
     expect(m.result()).toBe(1);
     // Padding user 9's positive leaves user 9 single-class (skipped): GAUC = user 7's AUC = 0.75.
-    const padded = createGauc();
+    const padded = createGauc({ groupInput: 'user_id' });
     feed(padded, P, [0, -1, 1, 0, 0, 1, 1, 0, 1], U);
     expect(padded.result()).toBeCloseTo(0.75, 12);
   });
 
   it('NaN when no user has both classes', () => {
-    const m = createGauc();
+    const m = createGauc({ groupInput: 'user_id' });
     feed(m, [0.2, 0.7], [1, 0], [1, 2]);
     expect(m.result()).toBeNaN();
   });
@@ -79,5 +79,9 @@ describe('gauc', () => {
     const twoIds = tf.tensor1d([1, 2], 'int32');
     expect(() => m.update(p, y, undefined, { inputs: { uid: twoIds } })).toThrow(/must have shape \[1\]/);
     tf.dispose([p, y, other, twoIds]);
+  });
+
+  it('names no default group input: the domain says which input holds the group ids', () => {
+    expect(() => createGauc()).toThrow(/groupInput/);
   });
 });

@@ -6,7 +6,7 @@ import type { Metric, MetricContext } from './metric.js';
 
 export const GaucOptions = z.strictObject({
   /** The input in `context.inputs` holding the integer user (group) id of each sample, shape [B]. */
-  groupInput: z.string().min(1).default('user_id'),
+  groupInput: z.string().min(1),
 });
 
 /**

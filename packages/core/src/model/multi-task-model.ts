@@ -65,14 +65,14 @@ export class MultiTaskModel implements Module {
   }
 
   /** Logits of the named heads from a representation. */
-  decodeHeads(representation: tf.Tensor[], heads: readonly string[], ctx: ForwardContext): Map<string, tf.Tensor> {
-    return new Map(heads.map((h) => [h, this.heads.get(h)!.apply(this.architecture.decode(representation, h, ctx), ctx)]));
+  headOutputs(representation: tf.Tensor[], heads: readonly string[], ctx: ForwardContext): Map<string, tf.Tensor> {
+    return new Map(heads.map((h) => [h, this.heads.get(h)!.apply(this.architecture.branchInput(representation, h, ctx), ctx)]));
   }
 
   /** Outputs of the given tasks (default all) from a representation. */
-  decode(representation: tf.Tensor[], ctx: ForwardContext, tasks: readonly TaskSpec[] = this.tasks): Record<string, tf.Tensor> {
+  taskOutputs(representation: tf.Tensor[], ctx: ForwardContext, tasks: readonly TaskSpec[] = this.tasks): Record<string, tf.Tensor> {
     const needed = [...new Set(tasks.flatMap((t) => taskHeads(t)))];
-    const headOutputs = this.decodeHeads(representation, needed, ctx);
+    const headOutputs = this.headOutputs(representation, needed, ctx);
     return Object.fromEntries(
       tasks.map((t) => {
         const outs = taskHeads(t).map((h) => headOutputs.get(h)!);
@@ -82,7 +82,7 @@ export class MultiTaskModel implements Module {
   }
 
   forward(inputs: Inputs, ctx: ForwardContext): Record<string, tf.Tensor> {
-    return this.decode(this.encode(inputs, ctx), ctx);
+    return this.taskOutputs(this.encode(inputs, ctx), ctx);
   }
 
   /** Activated predictions per task, without gradients. */

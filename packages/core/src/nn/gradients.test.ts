@@ -62,15 +62,15 @@ describe('numerical gradient checks of core layers', () => {
 
   it('embedding trunk (field offsets, dense concat, multi-valued mean pooling)', () => {
     const trunk = new EmbeddingTrunk(
-      { embeddingDim: 2, vocabSizes: [3, 4], multiVocabSizes: [5], units: [3] },
+      { embeddingDim: 2, units: [3] },
       {
         name: 't',
         rng: new Rng(4),
         data: {
           inputs: {
-            sparse: { shape: [2], dtype: 'int32' },
+            sparse: { shape: [2], dtype: 'int32', vocabSizes: [3, 4] },
             dense: { shape: [1], dtype: 'float32' },
-            multi: { shape: [1, 3], dtype: 'int32' },
+            multi: { shape: [1, 3], dtype: 'int32', vocabSizes: [5] },
           },
         },
       },
@@ -92,8 +92,8 @@ describe('numerical gradient checks of core layers', () => {
 
   it('embedding trunk output: field offsets index one shared table', () => {
     const trunk = new EmbeddingTrunk(
-      { embeddingDim: 1, vocabSizes: [2, 3] },
-      { name: 't2', rng: new Rng(5), data: { inputs: { sparse: { shape: [2], dtype: 'int32' } } } },
+      { embeddingDim: 1 },
+      { name: 't2', rng: new Rng(5), data: { inputs: { sparse: { shape: [2], dtype: 'int32', vocabSizes: [2, 3] } } } },
     );
     const table = trunk.parameters()[0]!.variable.dataSync();
     const out = trunk.apply({ sparse: tf.tensor2d([[1, 2]], undefined, 'int32') }, { training: false }).dataSync();
@@ -107,8 +107,8 @@ describe('numerical gradient checks of core layers', () => {
       tf.tidy(() => {
         const rep = cs.encode(x(), { training: false });
         return tf.add(
-          tf.sum(tf.square(tf.tanh(cs.decode(rep, 'a', { training: false })))),
-          tf.sum(tf.tanh(cs.decode(rep, 'b', { training: false }))),
+          tf.sum(tf.square(tf.tanh(cs.branchInput(rep, 'a', { training: false })))),
+          tf.sum(tf.tanh(cs.branchInput(rep, 'b', { training: false }))),
         ) as tf.Scalar;
       });
     // ReLU columns: keep inputs away from kinks by checking only the stitch units and last layers precisely.

@@ -51,7 +51,7 @@ export function rowCosines(g: tf.Tensor2D): number[][] {
 export class JointStep {
   readonly mode: GradientMode | 'loss';
   private readonly weightingParams: Parameter[];
-  /** Shared parameters on the decode side (heads read by several tasks, e.g. ESMM's CTR tower). */
+  /** Shared parameters above the representation (heads read by several tasks, e.g. ESMM's CTR tower). */
   private readonly sharedBranchLayout: ParameterLayout;
   private readonly encoderLayout: ParameterLayout;
 
@@ -101,7 +101,11 @@ export class JointStep {
   /** Loss values of the batch with the current weights (same dropout seed as the step). */
   evaluateLosses(batch: Batch, seed: number): number[] {
     const values = tf.tidy(() => {
-      const outputs = this.model.decode(this.model.encode(batch.inputs, { training: true, seed }), { training: true, seed }, this.tasks);
+      const outputs = this.model.taskOutputs(
+        this.model.encode(batch.inputs, { training: true, seed }),
+        { training: true, seed },
+        this.tasks,
+      );
       return tf.stack(this.tasks.map((t) => taskLoss(t, outputs[t.name]!, batch)));
     });
     const out = Array.from(values.dataSync());
@@ -186,7 +190,7 @@ export class JointStep {
       const variables = [...layout.variables, ...taskVars];
       let lossValue: tf.Tensor | undefined;
       const { value, grads } = tf.variableGrads(() => {
-        const outputs = this.model.decode(this.model.encode(batch.inputs, ctx), ctx, [task]);
+        const outputs = this.model.taskOutputs(this.model.encode(batch.inputs, ctx), ctx, [task]);
         const loss = taskLoss(task, outputs[task.name]!, batch);
         lossValue = tf.keep(loss.clone());
         return this.transformed(w, loss, t, options);
@@ -252,7 +256,7 @@ export class JointStep {
    * Representation mode in one forward and one backward pass. The shared representation goes through a custom op that
    * hands each task its own copy (row t of a [T, D] tensor); autodiff therefore delivers the per-task representation
    * gradients to that op's backward as one [T, D] matrix, where the weighting combines them, and the combined
-   * direction continues into the encoder. Heads and decode-side shared parameters get the plain sum of their tasks'
+   * direction continues into the encoder. Heads and shared parameters above the representation get the plain sum of their tasks'
    * gradients.
    */
   private representationStep(batch: Batch, options: StepOptions): StepResult {
@@ -268,7 +272,7 @@ export class JointStep {
       combination = { weights: combined.weights, losses };
       return combined.direction;
     };
-    const decodeVars = [
+    const headSideVars = [
       ...new Set([
         ...this.tasks.flatMap((t) => this.model.taskLayouts.get(t.name)?.variables ?? []),
         ...this.sharedBranchLayout.variables,
@@ -279,13 +283,13 @@ export class JointStep {
       const representation = this.model.encode(batch.inputs, ctx);
       const perTask = perTaskCopies(representation, this.tasks.length, combineRows);
       const transformed = this.tasks.map((task, t) => {
-        const outputs = this.model.decode(perTask[t]!, ctx, [task]);
+        const outputs = this.model.taskOutputs(perTask[t]!, ctx, [task]);
         const loss = taskLoss(task, outputs[task.name]!, batch);
         taskLosses.push(tf.keep(loss.clone()));
         return this.transformed(w, loss, t, options);
       });
       return tf.addN(transformed) as tf.Scalar;
-    }, [...this.encoderLayout.variables, ...decodeVars]);
+    }, [...this.encoderLayout.variables, ...headSideVars]);
     value.dispose();
     tf.dispose(taskLosses);
     if (!combination) {
@@ -293,7 +297,7 @@ export class JointStep {
       throw new Error('representation mode: no gradient reached the shared representation');
     }
     const byVariable = new Map<tf.Variable, tf.Tensor>();
-    for (const v of [...this.encoderLayout.variables, ...decodeVars]) {
+    for (const v of [...this.encoderLayout.variables, ...headSideVars]) {
       const g = grads[v.name];
       if (g) byVariable.set(v, this.reducer.size > 1 ? this.reduced(g) : g);
     }

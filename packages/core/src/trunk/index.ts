@@ -10,4 +10,12 @@ trunkRegistry.register('identity', (options, ctx) => new IdentityTrunk(options, 
 export { EmbeddingTrunk, EmbeddingTrunkOptions } from './embedding-trunk.js';
 export { IdentityTrunk } from './identity-trunk.js';
 export { MlpTrunk, MlpTrunkOptions } from './mlp-trunk.js';
-export { type DataSpec, type Inputs, type Trunk, type TrunkBuildContext, type TrunkFactory, trunkRegistry } from './trunk.js';
+export {
+  type DataSpec,
+  type InputSpec,
+  type Inputs,
+  type Trunk,
+  type TrunkBuildContext,
+  type TrunkFactory,
+  trunkRegistry,
+} from './trunk.js';

@@ -16,9 +16,17 @@ export interface Trunk extends Module {
   apply(inputs: Inputs, ctx: ForwardContext): tf.Tensor;
 }
 
+/** One input of a batch: per-sample shape, dtype and, for categorical ids, how many ids each field has. */
+export interface InputSpec {
+  shape: number[];
+  dtype: 'float32' | 'int32';
+  /** Categorical inputs: the number of ids of each field (the first per-sample dimension, or 1 for a scalar). */
+  vocabSizes?: number[];
+}
+
 /** What a trunk factory knows about the data: input shapes plus facts fitted on it (vocabulary sizes, ...). */
 export interface DataSpec {
-  inputs: Record<string, { shape: number[]; dtype: 'float32' | 'int32' }>;
+  inputs: Record<string, InputSpec>;
   meta?: Record<string, unknown>;
 }
 

@@ -7,8 +7,15 @@ export class Registry<T> {
 
   constructor(readonly family: string) {}
 
-  register(name: string, entry: T): void {
-    if (this.entries.has(name)) throw new Error(`${this.family} "${name}" is already registered`);
+  /**
+   * Adds `entry` under `name`. Every registry treats a duplicate name alike: registering the same entry again is a
+   * no-op (a module evaluated twice), a different entry under a taken name throws unless `override` says it is meant.
+   */
+  register(name: string, entry: T, options: { override?: boolean } = {}): void {
+    const existing = this.entries.get(name);
+    if (existing !== undefined && existing !== entry && !options.override) {
+      throw new Error(`${this.family} "${name}" is already registered (pass { override: true } to replace it)`);
+    }
     this.entries.set(name, entry);
   }
 

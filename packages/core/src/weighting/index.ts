@@ -30,7 +30,7 @@ const methods: ReadonlyArray<readonly [string, WeightingFactory]> = [
   ['GradNorm', createGradNorm],
   ['DB_MTL', createDbMtl],
   ['DB-MTL', createDbMtl],
-  ['MGDA', (o, c) => createMgda(o, c)],
+  ['MGDA', createMgda],
   ['MGDA-UB', createMgdaUb],
   ['PCGrad', createPcGrad],
   ['GradVac', createGradVac],
@@ -43,9 +43,7 @@ const methods: ReadonlyArray<readonly [string, WeightingFactory]> = [
   ['Aligned-MTL', createAlignedMtl],
   ['UPGrad', createUpGrad],
 ];
-for (const [name, factory] of methods) {
-  if (!weightingRegistry.has(name)) weightingRegistry.register(name, factory);
-}
+for (const [name, factory] of methods) weightingRegistry.register(name, factory);
 
 export { AlignedMtlOptions, alignedMtlWeights, createAlignedMtl } from './aligned-mtl.js';
 export { CaGradOptions, createCaGrad } from './cagrad.js';

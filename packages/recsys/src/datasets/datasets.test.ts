@@ -59,7 +59,7 @@ describe('census-income-kdd', () => {
     expect(data.pipeline.state.features.find((f) => f.config.name === 'citizenship')!.vocabulary).toEqual([
       'Foreign born- Not a citizen of U S',
     ]); // seen 5 times = minCount
-    expect(train.spec.meta?.sparseVocabSizes).toEqual(data.pipeline.layout.sparseVocabSizes);
+    expect(train.spec.inputs.sparse!.vocabSizes).toEqual(data.pipeline.layout.sparseVocabSizes);
   });
 
   it('splits one file 80/10/10 with a seed, the same way every time', async () => {

@@ -195,7 +195,8 @@ describe('pipeline layout and serialization', () => {
     expect(p.layout.sparseFields).toEqual(['city', 'price_bucket', 'site']);
     expect(p.layout.denseColumns).toEqual(['price']);
     expect(p.layout.multiFields).toEqual(['tags']);
-    expect(p.meta()).toMatchObject({ sparseVocabSizes: [4, 4, 10], multiVocabSizes: [4] });
+    expect(p.layout).toMatchObject({ sparseVocabSizes: [4, 4, 10], multiVocabSizes: [4] });
+    expect(p.meta()).not.toHaveProperty('sparseVocabSizes'); // vocabularies travel on the inputs (InputSpec.vocabSizes)
     const copy = FeaturePipeline.fromJSON(JSON.parse(JSON.stringify(p.toJSON())));
     expect(encode(copy, rows)).toEqual(encode(p, rows));
     expect(() => FeaturePipeline.fromJSON({ format: 'other' })).toThrow(/invalid feature preprocessing/);

@@ -267,12 +267,10 @@ export class FeaturePipeline {
     return this.state.features.map((f) => columnOf(f.config));
   }
 
-  /** Facts for the trunk (`DataSpec.meta`): vocabulary sizes and field names. */
+  /** Field names of the encoded inputs (`DataSpec.meta`; vocabulary sizes travel on the inputs themselves). */
   meta(): Record<string, unknown> {
     const l = this.layout;
     return {
-      sparseVocabSizes: l.sparseVocabSizes,
-      multiVocabSizes: l.multiVocabSizes,
       sparseFields: l.sparseFields,
       denseColumns: l.denseColumns,
       multiFields: l.multiFields,
@@ -379,9 +377,10 @@ export class FeatureEncoder {
   /** The encoded inputs: `sparse`, `dense`, `multi` (only those the schema produces). */
   build(): Record<string, Column> {
     const out: Record<string, Column> = {};
-    if (this.sparseBuilder) out[SPARSE_INPUT] = this.sparseBuilder.build();
+    const { sparseVocabSizes, multiVocabSizes } = this.pipeline.layout;
+    if (this.sparseBuilder) out[SPARSE_INPUT] = { ...this.sparseBuilder.build(), vocabSizes: sparseVocabSizes };
     if (this.denseBuilder) out[DENSE_INPUT] = this.denseBuilder.build();
-    if (this.multiBuilder) out[MULTI_INPUT] = this.multiBuilder.build();
+    if (this.multiBuilder) out[MULTI_INPUT] = { ...this.multiBuilder.build(), vocabSizes: multiVocabSizes };
     return out;
   }
 }

@@ -50,8 +50,8 @@ export function esmmCtcvrTask(c: ParsedTask, heads: { ctr: string; cvr: string }
   };
 }
 
-if (!taskRegistry.has('esmm-cvr')) taskRegistry.register('esmm-cvr', esmmCvrTask);
-if (!taskRegistry.has('esmm-ctcvr')) taskRegistry.register('esmm-ctcvr', (c) => esmmCtcvrTask(c));
+taskRegistry.register('esmm-cvr', esmmCvrTask);
+taskRegistry.register('esmm-ctcvr', esmmCtcvrTask);
 
 const BINARY_KINDS = new Set(['binary', 'esmm-cvr', 'esmm-ctcvr']);
 
