@@ -33,10 +33,15 @@ export type ArchitectureFactory = (options: Record<string, unknown>, ctx: Archit
 
 export const architectureRegistry = new Registry<ArchitectureFactory>('architecture');
 
-/** Flat feature width, for architectures built from MLP experts. */
-export function flatWidth(shape: number[], arch: string): number {
-  if (shape.length !== 1) {
-    throw new Error(`${arch} needs flat trunk features ([units]); got per-sample shape [${shape.join(', ')}]`);
+/**
+ * Width of the trunk's features for architectures built from dense layers. They work on flat features ([C]) and,
+ * position by position, on per-position features ([T, C] tokens, [H, W, C] pixels): experts, gates and stitches are
+ * applied to each position alike (one gate per position). Other dimensions may be -1 (sequences of any length).
+ */
+export function featureWidth(shape: number[], arch: string): number {
+  const width = shape[shape.length - 1];
+  if (width === undefined || width <= 0) {
+    throw new Error(`${arch} needs trunk features with a known channel width (last dimension); got per-sample shape [${shape.join(', ')}]`);
   }
-  return shape[0]!;
+  return width;
 }

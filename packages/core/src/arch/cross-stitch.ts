@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
 import { Dense } from '../nn/dense.js';
 import { createParameter, type ForwardContext, type Parameter } from '../nn/module.js';
-import { type ArchitectureBuildContext, flatWidth, type SharingArchitecture } from './architecture.js';
+import { type ArchitectureBuildContext, featureWidth, type SharingArchitecture } from './architecture.js';
 
 export const CrossStitchOptions = z.object({
   /** Layer widths of every branch's column; a cross-stitch unit follows each layer but the last. */
@@ -26,7 +26,7 @@ export class CrossStitch implements SharingArchitecture {
     const o = CrossStitchOptions.parse(options);
     const t = ctx.branches.length;
     this.branches = ctx.branches;
-    const width = flatWidth(ctx.inputShape, 'cross-stitch');
+    const width = featureWidth(ctx.inputShape, 'cross-stitch');
     this.columns = ctx.branches.map((b) => {
       let fanIn = width;
       return o.units.map((u, l) => {
@@ -38,7 +38,7 @@ export class CrossStitch implements SharingArchitecture {
     const off = t > 1 ? (1 - o.selfWeight) / (t - 1) : 0;
     const init = Array.from({ length: t * t }, (_, k) => (Math.floor(k / t) === k % t ? o.selfWeight : off));
     this.stitches = o.units.slice(0, -1).map((_, l) => createParameter(`${ctx.name}/stitch_${l}`, tf.tensor2d(init, [t, t])));
-    this.branchOutputShape = [o.units[o.units.length - 1]!];
+    this.branchOutputShape = [...ctx.inputShape.slice(0, -1), o.units[o.units.length - 1]!];
   }
 
   /** Representation: each column's input to its last layer. */
@@ -48,9 +48,9 @@ export class CrossStitch implements SharingArchitecture {
       const outs = tf.stack(
         this.columns.map((col, i) => col[l]!.apply(hs[i]!, ctx)),
         0,
-      ); // [T, B, H]
-      const [t, b, h] = outs.shape as [number, number, number];
-      const mixed = tf.matMul(stitch.variable as tf.Tensor2D, outs.reshape([t, b * h])).reshape([t, b, h]);
+      ); // [T, B, ..., H]: every position is stitched alike
+      const t = outs.shape[0]!;
+      const mixed = tf.matMul(stitch.variable as tf.Tensor2D, outs.reshape([t, -1])).reshape(outs.shape);
       hs = tf.unstack(mixed, 0);
     });
     return hs;

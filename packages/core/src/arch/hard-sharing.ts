@@ -2,7 +2,7 @@ import type * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
 import { Mlp } from '../nn/mlp.js';
 import type { ForwardContext, Parameter } from '../nn/module.js';
-import { type ArchitectureBuildContext, flatWidth, type SharingArchitecture } from './architecture.js';
+import { type ArchitectureBuildContext, featureWidth, type SharingArchitecture } from './architecture.js';
 
 export const HardSharingOptions = z.object({
   /** Shared-bottom MLP on the trunk features; [] shares the trunk alone. */
@@ -20,10 +20,10 @@ export class HardSharing implements SharingArchitecture {
     const o = HardSharingOptions.parse(options);
     this.branches = ctx.branches;
     if (o.units.length > 0) {
-      this.bottom = new Mlp(`${ctx.name}/bottom`, flatWidth(ctx.inputShape, 'hard sharing with units'), o.units, ctx.rng, {
+      this.bottom = new Mlp(`${ctx.name}/bottom`, featureWidth(ctx.inputShape, 'hard sharing with units'), o.units, ctx.rng, {
         dropout: o.dropout,
       });
-      this.branchOutputShape = [this.bottom.outputUnits];
+      this.branchOutputShape = [...ctx.inputShape.slice(0, -1), this.bottom.outputUnits];
     } else {
       this.branchOutputShape = ctx.inputShape;
     }

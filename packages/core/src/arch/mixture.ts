@@ -4,7 +4,7 @@ import { Mlp } from '../nn/mlp.js';
 import type { ForwardContext } from '../nn/module.js';
 import type { Rng } from '../util/rng.js';
 
-/** A group of MLP experts; `apply` stacks their outputs into [B, E, H]. */
+/** A group of MLP experts; `apply` stacks their outputs on the second-to-last axis: [..., E, H] (per position on rank > 2). */
 export class ExpertGroup {
   readonly experts: Mlp[];
   readonly outputUnits: number;
@@ -17,7 +17,7 @@ export class ExpertGroup {
   apply(x: tf.Tensor, ctx: ForwardContext): tf.Tensor {
     return tf.stack(
       this.experts.map((e) => e.apply(x, ctx)),
-      1,
+      x.rank - 1,
     );
   }
 
@@ -26,7 +26,7 @@ export class ExpertGroup {
   }
 }
 
-/** A softmax gate over E experts: weights from `x`, mixture of `experts` [B, E, H] → [B, H]. */
+/** A softmax gate over E experts: weights from `x` [..., D], mixture of `experts` [..., E, H] → [..., H] (gates per position). */
 export class Gate {
   readonly dense: Dense;
 
@@ -36,8 +36,8 @@ export class Gate {
 
   mix(x: tf.Tensor, experts: tf.Tensor): tf.Tensor {
     return tf.tidy(() => {
-      const weights = tf.softmax(this.dense.apply(x)).expandDims(2); // [B, E, 1]
-      return tf.sum(tf.mul(experts, weights), 1);
+      const weights = tf.softmax(this.dense.apply(x)).expandDims(-1); // [..., E, 1]
+      return tf.sum(tf.mul(experts, weights), experts.rank - 2);
     });
   }
 

@@ -1,7 +1,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
 import type { ForwardContext, Parameter } from '../nn/module.js';
-import { type ArchitectureBuildContext, flatWidth, type SharingArchitecture } from './architecture.js';
+import { type ArchitectureBuildContext, featureWidth, type SharingArchitecture } from './architecture.js';
 import { ExpertGroup, Gate } from './mixture.js';
 
 export const MmoeOptions = z.object({
@@ -22,11 +22,11 @@ export class Mmoe implements SharingArchitecture {
 
   constructor(options: z.input<typeof MmoeOptions>, ctx: ArchitectureBuildContext) {
     const o = MmoeOptions.parse(options);
-    const width = flatWidth(ctx.inputShape, 'mmoe');
+    const width = featureWidth(ctx.inputShape, 'mmoe');
     this.branches = ctx.branches;
     this.experts = new ExpertGroup(`${ctx.name}/experts`, o.experts, width, o.expertUnits, ctx.rng, o.dropout);
     this.gates = new Map(ctx.branches.map((b) => [b, new Gate(`${ctx.name}/${b}`, width, o.experts, ctx.rng)]));
-    this.branchOutputShape = [this.experts.outputUnits];
+    this.branchOutputShape = [...ctx.inputShape.slice(0, -1), this.experts.outputUnits];
   }
 
   encode(features: tf.Tensor, ctx: ForwardContext): tf.Tensor[] {

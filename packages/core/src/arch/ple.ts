@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
 import type { ForwardContext, Parameter } from '../nn/module.js';
-import { type ArchitectureBuildContext, flatWidth, type SharingArchitecture } from './architecture.js';
+import { type ArchitectureBuildContext, featureWidth, type SharingArchitecture } from './architecture.js';
 import { ExpertGroup, Gate } from './mixture.js';
 
 export const PleOptions = z.object({
@@ -35,7 +35,7 @@ export class Ple implements SharingArchitecture {
     const o = PleOptions.parse(options);
     this.branches = ctx.branches;
     const units = o.expertUnits[o.expertUnits.length - 1]!;
-    let width = flatWidth(ctx.inputShape, 'ple');
+    let width = featureWidth(ctx.inputShape, 'ple');
     this.levels = Array.from({ length: o.levels }, (_, l) => {
       const name = `${ctx.name}/level_${l}`;
       const last = l === o.levels - 1;
@@ -55,7 +55,7 @@ export class Ple implements SharingArchitecture {
       width = units;
       return level;
     });
-    this.branchOutputShape = [units];
+    this.branchOutputShape = [...ctx.inputShape.slice(0, -1), units];
   }
 
   /** Representation: [input of each branch at the last level..., shared experts of the last level]. */
@@ -65,8 +65,10 @@ export class Ple implements SharingArchitecture {
     for (const level of this.levels.slice(0, -1)) {
       const shared = level.shared.apply(sharedInput, ctx);
       const own = this.branches.map((b, i) => level.perBranch.get(b)!.experts.apply(branchInputs[i]!, ctx));
-      const next = this.branches.map((b, i) => level.perBranch.get(b)!.gate.mix(branchInputs[i]!, tf.concat([shared, own[i]!], 1)));
-      sharedInput = level.sharedGate!.mix(sharedInput, tf.concat([shared, ...own], 1));
+      const next = this.branches.map((b, i) =>
+        level.perBranch.get(b)!.gate.mix(branchInputs[i]!, tf.concat([shared, own[i]!], shared.rank - 2)),
+      );
+      sharedInput = level.sharedGate!.mix(sharedInput, tf.concat([shared, ...own], shared.rank - 2));
       branchInputs = next;
     }
     const last = this.levels[this.levels.length - 1]!;
@@ -78,7 +80,7 @@ export class Ple implements SharingArchitecture {
     const input = representation[i]!;
     const shared = representation[representation.length - 1]!;
     const { experts, gate } = this.levels[this.levels.length - 1]!.perBranch.get(branch)!;
-    return tf.tidy(() => gate.mix(input, tf.concat([shared, experts.apply(input, ctx)], 1)));
+    return tf.tidy(() => gate.mix(input, tf.concat([shared, experts.apply(input, ctx)], shared.rank - 2)));
   }
 
   sharedParameters(): Parameter[] {

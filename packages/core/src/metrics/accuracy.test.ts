@@ -11,7 +11,7 @@ beforeAll(async () => {
 /** Feeds one batch, checking that `update` creates no tensor, and disposes the inputs. */
 function feed(metric: Metric, p: tf.Tensor, y: tf.Tensor, mask?: tf.Tensor): void {
   const before = tf.memory().numTensors;
-  metric.update(p, y, mask);
+  metric.update({ predictions: p, labels: y, mask });
   expect(tf.memory().numTensors).toBe(before);
   tf.dispose([p, y, ...(mask ? [mask] : [])]);
 }
@@ -74,11 +74,11 @@ describe('accuracy', () => {
     const p = tf.tensor1d([0.9, 0.2]);
     const bad = tf.tensor1d([2, 0]);
     const short = tf.tensor1d([1]);
-    expect(() => m.update(p, bad)).toThrow(/must be 0 or 1/);
-    expect(() => m.update(p, short)).toThrow(/labels must have shape \[2\]/);
+    expect(() => m.update({ predictions: p, labels: bad })).toThrow(/must be 0 or 1/);
+    expect(() => m.update({ predictions: p, labels: short })).toThrow(/labels must have shape \[2\]/);
     const mc = tf.tensor2d([[0.1, 0.9]]);
     const outOfRange = tf.tensor1d([2], 'int32');
-    expect(() => m.update(mc, outOfRange)).toThrow(/\[0, 2\)/);
+    expect(() => m.update({ predictions: mc, labels: outOfRange })).toThrow(/\[0, 2\)/);
     expect(() => createAccuracy({ threshold: 1.5 })).toThrow(UsageError);
     tf.dispose([p, bad, short, mc, outOfRange]);
   });

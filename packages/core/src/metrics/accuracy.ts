@@ -1,7 +1,6 @@
-import type * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
-import { argmaxRow, binaryLabel, classLabel, included, parseOptions, readClassification, readMask, readPerSample } from './common.js';
-import type { Metric } from './metric.js';
+import { argmaxRow, binaryLabel, classLabel, included, parseOptions, readClassification, readPerSample, sampleView } from './common.js';
+import type { Metric, MetricInput } from './metric.js';
 
 export const AccuracyOptions = z.strictObject({
   /** Binary inputs: a probability strictly above `threshold` predicts class 1 (Keras / torchmetrics convention). */
@@ -13,17 +12,18 @@ export const AccuracyOptions = z.strictObject({
  * Binary probabilities [B] (or [B, 1]) are thresholded (`p > threshold` ⇒ 1) against labels 0/1;
  * class probabilities [B, C] are argmax-ed against integer labels [B]. Masked-out and padding (< 0) labels are skipped.
  */
-export function createAccuracy(options?: Record<string, unknown>): Metric {
+export function createAccuracy(options?: Record<string, unknown>): Metric<number> {
   const { threshold } = parseOptions('accuracy', AccuracyOptions, options);
   let correct = 0;
   let total = 0;
   return {
     name: 'accuracy',
     direction: 'max',
-    update(predictions: tf.Tensor, labels: tf.Tensor, mask?: tf.Tensor): void {
-      const batch = readClassification('accuracy', predictions);
-      const y = readPerSample('accuracy', 'labels', labels, batch.n);
-      const m = readMask('accuracy', mask, batch.n);
+    update(input: MetricInput): void {
+      const view = sampleView('accuracy', input);
+      const batch = readClassification('accuracy', view.predictions);
+      const y = readPerSample('accuracy', 'labels', view.labels, batch.n);
+      const m = view.mask;
       for (let i = 0; i < batch.n; i++) {
         if (!included(m, i)) continue;
         let truth: number | undefined;
@@ -39,6 +39,7 @@ export function createAccuracy(options?: Record<string, unknown>): Metric {
         total++;
         if (truth === predicted) correct++;
       }
+      view.release();
     },
     result: () => (total === 0 ? Number.NaN : correct / total),
     reset(): void {

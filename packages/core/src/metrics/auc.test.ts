@@ -13,7 +13,7 @@ function feed(metric: Metric, p: number[], y: number[], mask?: number[]): void {
   const yt = tf.tensor1d(y);
   const mt = mask ? tf.tensor1d(mask) : undefined;
   const before = tf.memory().numTensors;
-  metric.update(pt, yt, mt);
+  metric.update({ predictions: pt, labels: yt, mask: mt });
   expect(tf.memory().numTensors).toBe(before);
   tf.dispose([pt, yt, ...(mt ? [mt] : [])]);
 }
@@ -101,13 +101,13 @@ describe('auc', () => {
     const m = createAuc();
     const p1 = tf.tensor2d([[0.2], [0.8]]);
     const y = tf.tensor1d([0, 1], 'int32');
-    m.update(p1, y);
+    m.update({ predictions: p1, labels: y });
     expect(m.result()).toBe(1);
     const pc = tf.tensor2d([
       [0.2, 0.8],
       [0.6, 0.4],
     ]);
-    expect(() => m.update(pc, y)).toThrow(/binary probabilities/);
+    expect(() => m.update({ predictions: pc, labels: y })).toThrow(/binary probabilities/);
     tf.dispose([p1, y, pc]);
     expect(() => createAuc({ threshold: 0.5 })).toThrow(UsageError);
   });

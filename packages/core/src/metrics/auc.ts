@@ -1,7 +1,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
-import { binaryLabel, Float32Buffer, included, parseOptions, readBinaryScores, readMask, readPerSample } from './common.js';
-import type { Metric } from './metric.js';
+import { binaryLabel, Float32Buffer, included, parseOptions, readBinaryScores, readPerSample, sampleView } from './common.js';
+import type { Metric, MetricInput } from './metric.js';
 
 /**
  * Exact ROC AUC of positive scores `pos` against negative scores `neg` (Mann–Whitney U / (n⁺·n⁻)): the fraction of
@@ -38,23 +38,25 @@ export const AucOptions = z.strictObject({});
  * labels 0/1; ties handled by average ranks. Returns NaN when the samples seen hold only one class (AUC is undefined
  * there; sklearn raises) or none at all. Keeps one float32 per sample until `reset`.
  */
-export function createAuc(options?: Record<string, unknown>): Metric {
+export function createAuc(options?: Record<string, unknown>): Metric<number> {
   parseOptions('auc', AucOptions, options);
   let pos = new Float32Buffer();
   let neg = new Float32Buffer();
   return {
     name: 'auc',
     direction: 'max',
-    update(predictions: tf.Tensor, labels: tf.Tensor, mask?: tf.Tensor): void {
-      const { n, scores } = readBinaryScores('auc', predictions);
-      const y = readPerSample('auc', 'labels', labels, n);
-      const m = readMask('auc', mask, n);
+    update(input: MetricInput): void {
+      const view = sampleView('auc', input);
+      const { n, scores } = readBinaryScores('auc', view.predictions);
+      const y = readPerSample('auc', 'labels', view.labels, n);
+      const m = view.mask;
       for (let i = 0; i < n; i++) {
         if (!included(m, i)) continue;
         const label = binaryLabel('auc', y[i]!);
         if (label === 1) pos.push(scores[i]!);
         else if (label === 0) neg.push(scores[i]!);
       }
+      view.release();
     },
     result: () => aucFromScores(pos.view(), neg.view()),
     reset(): void {

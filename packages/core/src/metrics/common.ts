@@ -1,6 +1,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { z } from 'zod';
 import { UsageError } from '../util/errors.js';
+import type { MetricInput } from './metric.js';
 
 /**
  * Shared plumbing of the built-in metrics. Every metric reads its batch with `dataSync()` (which allocates no
@@ -8,6 +9,8 @@ import { UsageError } from '../util/errors.js';
  *
  * Conventions shared by all metrics:
  * - `mask` [B] (optional): a sample whose mask value is 0 is skipped; any other value includes it (masks are not weights).
+ * - Per-position labels ([B, T] tokens, [B, H, W] pixels) are scored position by position (`sampleView`): a position
+ *   counts where its sample's mask and its position mask are not 0.
  * - Classification labels that are negative or NaN are padding and are skipped.
  * - A metric that has seen no sample returns NaN.
  */
@@ -132,4 +135,64 @@ export class Float32Buffer {
     this.data = new Float32Array(1024);
     this.size = 0;
   }
+}
+
+/** Labels, predictions and mask of a batch as flat samples: per sample, or one sample per label position. */
+export interface SampleView {
+  /** [N] binary probabilities or [N, C] class probabilities (N = samples, or positions). */
+  readonly predictions: tf.Tensor;
+  /** [N] labels. */
+  readonly labels: tf.Tensor;
+  /** [N] 0/1, or undefined when everything counts. */
+  readonly mask: ArrayLike<number> | undefined;
+  readonly n: number;
+  /** Frees the reshaped views (call once done reading). */
+  release(): void;
+}
+
+/**
+ * The batch as flat samples. Per-sample labels ([B] or [B, 1]) pass through; per-position labels (more than one value
+ * per sample, or a position mask) become N = labels.size samples, with predictions reshaped to [N] or [N, C] and
+ * the per-sample mask repeated over each sample's positions and multiplied by the position mask.
+ */
+export function sampleView(metric: string, input: MetricInput): SampleView {
+  const { predictions, labels, mask, positionMask } = input;
+  if (!labels) throw new Error(`metric "${metric}": needs dense labels`);
+  const b = batchSize(metric, predictions);
+  const perPosition = positionMask !== undefined || (labels.rank >= 2 && labels.size > b);
+  if (!perPosition) {
+    return { predictions, labels, mask: readMask(metric, mask, b), n: b, release: () => {} };
+  }
+  const n = labels.size;
+  if (predictions.size % n !== 0 || predictions.shape[0] !== b) {
+    throw new Error(`metric "${metric}": predictions [${predictions.shape}] do not match per-position labels [${labels.shape}]`);
+  }
+  const classes = predictions.size / n;
+  const flatPredictions = classes === 1 ? predictions.reshape([n]) : predictions.reshape([n, classes]);
+  const flatLabels = labels.reshape([n]);
+  let keep: Float32Array | undefined;
+  if (mask || positionMask) {
+    keep = new Float32Array(n).fill(1);
+    const perSample = n / b;
+    if (mask) {
+      const m = readPerSample(metric, 'mask', mask, b);
+      for (let i = 0; i < n; i++) if (m[Math.floor(i / perSample)] === 0) keep[i] = 0;
+    }
+    if (positionMask) {
+      if (positionMask.size !== n)
+        throw new Error(`metric "${metric}": position mask [${positionMask.shape}] does not match labels [${labels.shape}]`);
+      const pm = positionMask.dataSync();
+      for (let i = 0; i < n; i++) if (pm[i] === 0) keep[i] = 0;
+    }
+  }
+  return {
+    predictions: flatPredictions,
+    labels: flatLabels,
+    mask: keep,
+    n,
+    release: () => {
+      flatPredictions.dispose();
+      flatLabels.dispose();
+    },
+  };
 }

@@ -32,7 +32,7 @@ function countsOf(preds: number[], labels: number[], classes: number, mask?: num
   const y = tf.tensor1d(labels, 'int32');
   const m = mask ? tf.tensor1d(mask) : undefined;
   const before = tf.memory().numTensors;
-  counts.update(p, y, m);
+  counts.update({ predictions: p, labels: y, mask: m });
   expect(tf.memory().numTensors).toBe(before);
   tf.dispose([p, y, ...(m ? [m] : [])]);
   return counts;
@@ -81,12 +81,12 @@ describe('ConfusionCounts', () => {
     const b = tf.tensor1d([0.7]);
     const y = tf.tensor1d([1]);
     const mc = probsFor([1], 3);
-    c.update(b, y);
+    c.update({ predictions: b, labels: y });
     expect(c.defaultAverage()).toBe('binary');
-    expect(() => c.update(mc, y)).toThrow(/multiclass predictions after binary/);
+    expect(() => c.update({ predictions: mc, labels: y })).toThrow(/multiclass predictions after binary/);
     c.reset();
     expect(c.count).toBe(0);
-    c.update(mc, y);
+    c.update({ predictions: mc, labels: y });
     expect(c.inputKind).toBe('multiclass');
     tf.dispose([b, y, mc]);
   });

@@ -1,7 +1,17 @@
 import type * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
-import { argmaxRow, binaryLabel, classLabel, included, parseOptions, readClassification, readMask, readPerSample } from './common.js';
-import type { Metric } from './metric.js';
+import {
+  argmaxRow,
+  binaryLabel,
+  classLabel,
+  included,
+  parseOptions,
+  readClassification,
+  readPerSample,
+  type SampleView,
+  sampleView,
+} from './common.js';
+import type { Metric, MetricInput } from './metric.js';
 
 /**
  * How per-class scores are combined (sklearn's `average`, with `zero_division=0`):
@@ -54,14 +64,23 @@ export class ConfusionCounts {
     return this.total;
   }
 
-  update(predictions: tf.Tensor, labels: tf.Tensor, mask?: tf.Tensor): void {
-    const batch = readClassification(this.metric, predictions);
+  update(input: MetricInput): void {
+    const view = sampleView(this.metric, input);
+    try {
+      this.count_(view);
+    } finally {
+      view.release();
+    }
+  }
+
+  private count_(view: SampleView): void {
+    const batch = readClassification(this.metric, view.predictions);
     if (this.kind !== undefined && this.kind !== batch.kind) {
       throw new Error(`metric "${this.metric}": got ${batch.kind} predictions after ${this.kind} ones; reset() between tasks`);
     }
     this.kind = batch.kind;
-    const y = readPerSample(this.metric, 'labels', labels, batch.n);
-    const m = readMask(this.metric, mask, batch.n);
+    const y = readPerSample(this.metric, 'labels', view.labels, batch.n);
+    const m = view.mask;
     for (let i = 0; i < batch.n; i++) {
       if (!included(m, i)) continue;
       let truth: number | undefined;
@@ -143,14 +162,14 @@ export class ConfusionCounts {
  * given (so the name is known before the first batch; the value then uses `binary` for [B] inputs and `macro` for
  * [B, C] inputs), and `${base}_${average}` for an explicit `micro` or `macro` (e.g. `f1_macro`, `precision_micro`).
  */
-export function createClassificationScore(base: keyof ClassScores, options: Record<string, unknown> | undefined): Metric {
+export function createClassificationScore(base: keyof ClassScores, options: Record<string, unknown> | undefined): Metric<number> {
   const o = parseOptions(base, ClassificationScoreOptions, options);
   const counts = new ConfusionCounts(base, o.threshold);
   const name = o.average === undefined || o.average === 'binary' ? base : `${base}_${o.average}`;
   return {
     name,
     direction: 'max',
-    update: (predictions, labels, mask) => counts.update(predictions, labels, mask),
+    update: (input) => counts.update(input),
     result: () => counts.scores(o.average ?? counts.defaultAverage(), o.positiveClass)[base],
     reset: () => counts.reset(),
   };

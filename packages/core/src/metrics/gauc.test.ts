@@ -13,7 +13,7 @@ function feed(metric: Metric, p: number[], y: number[], users: number[], mask?: 
   const ut = tf.tensor1d(users, 'int32');
   const mt = mask ? tf.tensor1d(mask) : undefined;
   const before = tf.memory().numTensors;
-  metric.update(pt, yt, mt, { inputs: { [input]: ut } });
+  metric.update({ predictions: pt, labels: yt, mask: mt, inputs: { [input]: ut } });
   expect(tf.memory().numTensors).toBe(before);
   tf.dispose([pt, yt, ut, ...(mt ? [mt] : [])]);
 }
@@ -74,10 +74,10 @@ describe('gauc', () => {
     const p = tf.tensor1d([0.2]);
     const y = tf.tensor1d([1]);
     const other = tf.tensor1d([1], 'int32');
-    expect(() => m.update(p, y)).toThrow(/context.inputs\["uid"\]; no context was passed/);
-    expect(() => m.update(p, y, undefined, { inputs: { user_id: other } })).toThrow(/inputs are: user_id/);
+    expect(() => m.update({ predictions: p, labels: y })).toThrow(/inputs\["uid"\]; no inputs were passed/);
+    expect(() => m.update({ predictions: p, labels: y, inputs: { user_id: other } })).toThrow(/inputs are: user_id/);
     const twoIds = tf.tensor1d([1, 2], 'int32');
-    expect(() => m.update(p, y, undefined, { inputs: { uid: twoIds } })).toThrow(/must have shape \[1\]/);
+    expect(() => m.update({ predictions: p, labels: y, inputs: { uid: twoIds } })).toThrow(/must have shape \[1\]/);
     tf.dispose([p, y, other, twoIds]);
   });
 

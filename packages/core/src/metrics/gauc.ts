@@ -1,8 +1,7 @@
-import type * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
 import { aucFromScores } from './auc.js';
 import { binaryLabel, included, parseOptions, readBinaryScores, readMask, readPerSample } from './common.js';
-import type { Metric, MetricContext } from './metric.js';
+import type { Metric, MetricInput } from './metric.js';
 
 export const GaucOptions = z.strictObject({
   /** The input in `context.inputs` holding the integer user (group) id of each sample, shape [B]. */
@@ -12,23 +11,24 @@ export const GaucOptions = z.strictObject({
 /**
  * Group AUC, name `gauc` (torch-rechub `gauc_score` semantics): the AUC of each user's samples, averaged with the
  * user's sample count as weight; users whose (unmasked, non-padding) samples hold a single class are skipped, both
- * from the sum and from the weights. NaN when no user has both classes. Needs `context.inputs[groupInput]` in every
+ * from the sum and from the weights. NaN when no user has both classes. Needs `inputs[groupInput]` in every
  * `update`. Keeps every score, grouped by user, until `reset`.
  */
-export function createGauc(options?: Record<string, unknown>): Metric {
+export function createGauc(options?: Record<string, unknown>): Metric<number> {
   const { groupInput } = parseOptions('gauc', GaucOptions, options);
   let groups = new Map<number, { pos: number[]; neg: number[] }>();
   return {
     name: 'gauc',
     direction: 'max',
-    update(predictions: tf.Tensor, labels: tf.Tensor, mask?: tf.Tensor, context?: MetricContext): void {
+    update({ predictions, labels, mask, inputs }: MetricInput): void {
       const { n, scores } = readBinaryScores('gauc', predictions);
-      const ids = context?.inputs[groupInput];
+      if (!labels) throw new Error('metric "gauc": needs dense labels');
+      const ids = inputs?.[groupInput];
       if (ids === undefined) {
-        const known = context === undefined ? 'no context was passed' : `inputs are: ${Object.keys(context.inputs).join(', ') || '(none)'}`;
-        throw new Error(`metric "gauc": needs the group ids in context.inputs["${groupInput}"]; ${known}`);
+        const known = inputs === undefined ? 'no inputs were passed' : `inputs are: ${Object.keys(inputs).join(', ') || '(none)'}`;
+        throw new Error(`metric "gauc": needs the group ids in inputs["${groupInput}"]; ${known}`);
       }
-      const users = readPerSample('gauc', `context.inputs["${groupInput}"]`, ids, n);
+      const users = readPerSample('gauc', `inputs["${groupInput}"]`, ids, n);
       const y = readPerSample('gauc', 'labels', labels, n);
       const m = readMask('gauc', mask, n);
       for (let i = 0; i < n; i++) {

@@ -42,7 +42,7 @@ describe('metrics index', () => {
     expect(metrics.map((m) => m.name)).toEqual(['auc', 'logloss', 'accuracy']);
     const p = tf.tensor1d([0.1, 0.4, 0.35, 0.8]);
     const y = tf.tensor1d([0, 0, 1, 1]);
-    for (const m of metrics) m.update(p, y);
+    for (const m of metrics) m.update({ predictions: p, labels: y });
     tf.dispose([p, y]);
     expect(metrics[0]!.result()).toBe(0.75);
   });

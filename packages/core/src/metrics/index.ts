@@ -23,13 +23,23 @@ metricRegistry.register('gauc', createGauc);
 
 export { AccuracyOptions, createAccuracy } from './accuracy.js';
 export { AucOptions, aucFromScores, createAuc } from './auc.js';
+export { included, parseOptions as parseMetricOptions, readMask, readPerSample, type SampleView, sampleView } from './common.js';
 export { type Average, ClassificationScoreOptions, type ClassScores, ConfusionCounts, createClassificationScore } from './confusion.js';
 export { deltaM, deltaMIfDefined, type TaskMetricValues } from './delta-m.js';
 export { createF1 } from './f1.js';
 export { createGauc, GaucOptions } from './gauc.js';
 export { createLogloss, LoglossOptions } from './logloss.js';
 export { createMae } from './mae.js';
-export { type Direction, type Metric, type MetricContext, type MetricFactory, metricRegistry } from './metric.js';
+export {
+  type Direction,
+  type Metric,
+  type MetricBuildContext,
+  type MetricFactory,
+  type MetricInput,
+  type MetricResult,
+  metricRegistry,
+  metricValues,
+} from './metric.js';
 export { createMse } from './mse.js';
 export { createPrecision } from './precision.js';
 export { createRecall } from './recall.js';

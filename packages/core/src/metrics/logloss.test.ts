@@ -10,7 +10,7 @@ beforeAll(async () => {
 
 function feed(metric: Metric, p: tf.Tensor, y: tf.Tensor, mask?: tf.Tensor): void {
   const before = tf.memory().numTensors;
-  metric.update(p, y, mask);
+  metric.update({ predictions: p, labels: y, mask });
   expect(tf.memory().numTensors).toBe(before);
   tf.dispose([p, y, ...(mask ? [mask] : [])]);
 }
@@ -84,7 +84,7 @@ describe('logloss', () => {
     const m = createLogloss();
     const p = tf.tensor1d([0.5]);
     const y = tf.tensor1d([2]);
-    expect(() => m.update(p, y)).toThrow(/\[0, 1\]/);
+    expect(() => m.update({ predictions: p, labels: y })).toThrow(/\[0, 1\]/);
     tf.dispose([p, y]);
     expect(() => createLogloss({ eps: 0 })).toThrow(UsageError);
   });

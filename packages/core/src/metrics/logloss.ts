@@ -1,7 +1,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
-import { classLabel, included, parseOptions, readClassification, readMask, readPerSample } from './common.js';
-import type { Metric } from './metric.js';
+import { classLabel, included, parseOptions, readClassification, readPerSample, sampleView } from './common.js';
+import type { Metric, MetricInput } from './metric.js';
 
 export const LoglossOptions = z.strictObject({
   /** Probabilities are clipped to [eps, 1 − eps] before the log. */
@@ -14,7 +14,7 @@ export const LoglossOptions = z.strictObject({
  * [0, 1] (soft labels allowed; negative/NaN = padding). Class probabilities [B, C] with integer labels:
  * −ln(clip(p[label])) (probabilities are not renormalised). Mean over counted samples; NaN if none.
  */
-export function createLogloss(options?: Record<string, unknown>): Metric {
+export function createLogloss(options?: Record<string, unknown>): Metric<number> {
   const { eps } = parseOptions('logloss', LoglossOptions, options);
   const clip = (p: number): number => Math.min(Math.max(p, eps), 1 - eps);
   let sum = 0;
@@ -22,10 +22,11 @@ export function createLogloss(options?: Record<string, unknown>): Metric {
   return {
     name: 'logloss',
     direction: 'min',
-    update(predictions: tf.Tensor, labels: tf.Tensor, mask?: tf.Tensor): void {
-      const batch = readClassification('logloss', predictions);
-      const y = readPerSample('logloss', 'labels', labels, batch.n);
-      const m = readMask('logloss', mask, batch.n);
+    update(input: MetricInput): void {
+      const view = sampleView('logloss', input);
+      const batch = readClassification('logloss', view.predictions);
+      const y = readPerSample('logloss', 'labels', view.labels, batch.n);
+      const m = view.mask;
       for (let i = 0; i < batch.n; i++) {
         if (!included(m, i)) continue;
         const label = y[i]!;
@@ -40,6 +41,7 @@ export function createLogloss(options?: Record<string, unknown>): Metric {
         }
         count++;
       }
+      view.release();
     },
     result: () => (count === 0 ? Number.NaN : sum / count),
     reset(): void {

@@ -10,7 +10,7 @@ beforeAll(async () => {
 
 function feed(metric: Metric, p: tf.Tensor, y: tf.Tensor, mask?: tf.Tensor): void {
   const before = tf.memory().numTensors;
-  metric.update(p, y, mask);
+  metric.update({ predictions: p, labels: y, mask });
   expect(tf.memory().numTensors).toBe(before);
   tf.dispose([p, y, ...(mask ? [mask] : [])]);
 }
@@ -82,8 +82,8 @@ describe('mse', () => {
     ]);
     const y = tf.tensor1d([1, 2]);
     const mask = tf.tensor1d([1, 1, 1]);
-    expect(() => m.update(p, y)).toThrow(/do not match/);
-    expect(() => m.update(p, p, mask)).toThrow(/mask must have shape \[2\]/);
+    expect(() => m.update({ predictions: p, labels: y })).toThrow(/do not match/);
+    expect(() => m.update({ predictions: p, labels: p, mask })).toThrow(/mask must have shape \[2\]/);
     tf.dispose([p, y, mask]);
     expect(() => createMse({ reduction: 'sum' })).toThrow(UsageError);
   });

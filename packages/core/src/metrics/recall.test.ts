@@ -18,7 +18,7 @@ const Y_PRED = [0, 0, 1, 1, 1, 0, 2, 2];
 
 function feed(metric: Metric, p: tf.Tensor, y: tf.Tensor, mask?: tf.Tensor): void {
   const before = tf.memory().numTensors;
-  metric.update(p, y, mask);
+  metric.update({ predictions: p, labels: y, mask });
   expect(tf.memory().numTensors).toBe(before);
   tf.dispose([p, y, ...(mask ? [mask] : [])]);
 }

@@ -7,6 +7,6 @@ import type { Metric } from './metric.js';
  * `threshold` (binary inputs, default 0.5, `p > threshold` ⇒ 1), `positiveClass` (default 1).
  * Averaging follows sklearn with `zero_division=0`; see `Average` in `confusion.ts`.
  */
-export function createRecall(options?: Record<string, unknown>): Metric {
+export function createRecall(options?: Record<string, unknown>): Metric<number> {
   return createClassificationScore('recall', options);
 }

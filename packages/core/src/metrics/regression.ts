@@ -1,7 +1,6 @@
-import type * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
 import { batchSize, included, parseOptions, readMask } from './common.js';
-import type { Metric } from './metric.js';
+import type { Metric, MetricInput } from './metric.js';
 
 export const RegressionErrorOptions = z.strictObject({});
 
@@ -9,15 +8,20 @@ export const RegressionErrorOptions = z.strictObject({});
  * A mean elementwise error over samples and outputs: predictions [B] or [B, K] against labels of the same size
  * ([B] and [B, 1] are interchangeable); a masked-out sample drops all its K outputs. NaN before any sample.
  */
-export function createRegressionError(name: string, error: (diff: number) => number, options: Record<string, unknown> | undefined): Metric {
+export function createRegressionError(
+  name: string,
+  error: (diff: number) => number,
+  options: Record<string, unknown> | undefined,
+): Metric<number> {
   parseOptions(name, RegressionErrorOptions, options);
   let sum = 0;
   let count = 0;
   return {
     name,
     direction: 'min',
-    update(predictions: tf.Tensor, labels: tf.Tensor, mask?: tf.Tensor): void {
+    update({ predictions, labels, mask }: MetricInput): void {
       const n = batchSize(name, predictions);
+      if (!labels) throw new Error(`metric "${name}": needs dense labels`);
       if (labels.size !== predictions.size || labels.shape[0] !== n) {
         throw new Error(`metric "${name}": labels [${labels.shape.join(', ')}] do not match predictions [${predictions.shape.join(', ')}]`);
       }

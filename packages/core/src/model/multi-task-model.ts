@@ -46,7 +46,13 @@ export class MultiTaskModel implements Module {
     for (const task of tasks.filter(isSupervised)) {
       for (const h of taskHeads(task)) readers.set(h, [...(readers.get(h) ?? []), task.name]);
     }
-    const branchParams = (b: string) => [...architecture.branchParameters(b), ...heads.get(b)!.parameters()];
+    // A branch's parameters: its part of the architecture, its head, and what its owning task holds itself (a CRF).
+    const owner = new Map(tasks.filter((t) => t.head).map((t) => [t.name, t]));
+    const branchParams = (b: string) => [
+      ...architecture.branchParameters(b),
+      ...heads.get(b)!.parameters(),
+      ...(owner.get(b)?.parameters?.() ?? []),
+    ];
     const sharedBranches = this.branches.filter((b) => (readers.get(b)?.length ?? 0) > 1);
     const shared = [...trunk.parameters(), ...architecture.sharedParameters(), ...sharedBranches.flatMap(branchParams)];
     this.sharedLayout = new ParameterLayout(shared.filter((p) => p.trainable));
@@ -117,6 +123,9 @@ export function createModel(config: ModelConfig, tasks: readonly TaskSpec[], dat
       if (!owners.some((o) => o.name === h)) throw new Error(`task "${t.name}" reads head "${h}", which no task defines`);
     }
   }
+  const headless = tasks.find((t) => !t.head && (t.parameters?.().length ?? 0) > 0);
+  if (headless)
+    throw new Error(`task "${headless.name}" owns parameters but no head; task-owned parameters are trained with the task's head`);
   const branches = owners.map((t) => t.name);
   const architecture = architectureRegistry.get(config.architecture.type)(config.architecture.options ?? {}, {
     name: 'arch',

@@ -85,3 +85,61 @@ describe('Lstm (custom gradient)', () => {
     disposeModule(bi);
   });
 });
+
+describe('BiLstm with sequence lengths (padding-aware)', () => {
+  const lstm = new BiLstm('padded', 3, 4, new Rng(7));
+  const lengths = [2, 4, 1];
+  const x = tf.randomNormal([3, 4, 3], 0, 1, 'float32', 8) as tf.Tensor3D;
+  /** x padded to `l` steps with `fill` after each sequence's length. */
+  const padded = (l: number, fill: number) =>
+    tf.tidy(() => {
+      const mask = tf.tensor3d(
+        lengths.flatMap((n) => Array.from({ length: 4 }, (_, t) => (t < n ? 1 : 0))),
+        [3, 4, 1],
+      );
+      const real = tf.add(tf.mul(x, mask), tf.mul(tf.sub(1, mask), fill));
+      return l === 4 ? real : tf.concat([real, tf.fill([3, l - 4, 3], fill)], 1);
+    }) as tf.Tensor3D;
+
+  it('each sequence equals the LSTM run on its real tokens alone; padded outputs are 0', () => {
+    const out = lstm.apply(padded(4, 0), undefined, lengths);
+    const p = lstm.forward.parameters().map((q) => q.variable);
+    const r = lstm.backward.parameters().map((q) => q.variable);
+    lengths.forEach((n, i) => {
+      const alone = tf.slice(x, [i, 0, 0], [1, n, 3]) as tf.Tensor3D;
+      const fwd = referenceLstm(alone, p[0] as tf.Tensor2D, p[1] as tf.Tensor2D, p[2] as tf.Tensor1D, false);
+      const bwd = referenceLstm(alone, r[0] as tf.Tensor2D, r[1] as tf.Tensor2D, r[2] as tf.Tensor1D, true);
+      const expected = tf.concat([fwd, bwd], 2);
+      expect(maxRel(tf.slice(out, [i, 0, 0], [1, n, 8]), expected)).toBeLessThan(1e-5);
+      if (n < 4) expect(tf.max(tf.abs(tf.slice(out, [i, n, 0], [1, 4 - n, 8]))).dataSync()[0]).toBe(0);
+    });
+  });
+
+  it('extra padding of any value changes no output at a real position, nor any gradient', () => {
+    const vars = lstm.parameters().map((q) => q.variable);
+    const w = tf.randomNormal([3, 7, 8], 0, 1, 'float32', 9);
+    const lossAndGrads = (input: tf.Tensor3D) =>
+      tf.tidy(() => {
+        const weight = tf.slice(w, [0, 0, 0], [3, input.shape[1], 8]);
+        const { value, grads } = tf.variableGrads(() => tf.sum(tf.mul(lstm.apply(input, undefined, lengths), weight)) as tf.Scalar, vars);
+        return { value: value.dataSync()[0]!, grads: vars.map((v) => Array.from(grads[v.name]!.dataSync())) };
+      });
+    // The same loss weights at every real position (drawn once for the longest input, sliced for the shorter).
+    const short = lossAndGrads(padded(4, 0));
+    const long = lossAndGrads(padded(7, 3.5));
+    expect(long.value).toBeCloseTo(short.value, 4);
+    long.grads.forEach((g, k) => {
+      g.forEach((v, j) => {
+        expect(v).toBeCloseTo(short.grads[k]![j]!, 4);
+      });
+    });
+  });
+
+  it('keeps tensor counts flat', () => {
+    const input = padded(6, 1);
+    const before = tf.memory().numTensors;
+    tf.dispose(lstm.apply(input, undefined, lengths));
+    expect(tf.memory().numTensors).toBe(before);
+    input.dispose();
+  });
+});

@@ -109,6 +109,42 @@ function lstmOp(reverse: boolean): LstmFn {
   return tf.customGrad(body) as unknown as LstmFn;
 }
 
+/**
+ * Lengths of the sequences of a right-padded batch (real tokens first, padding after), one per sample: host numbers
+ * or an int32 [B] tensor. With lengths, the reverse direction starts at each sequence's last real token and every
+ * output at a padded position is 0, so padding changes no output at a real position.
+ */
+export type SequenceLengths = ArrayLike<number> | tf.Tensor;
+
+function readLengths(lengths: SequenceLengths, b: number, l: number): Int32Array {
+  const values = lengths instanceof tf.Tensor ? lengths.dataSync() : lengths;
+  if (values.length !== b) throw new Error(`LSTM: ${values.length} sequence lengths for a batch of ${b}`);
+  const out = Int32Array.from(values as ArrayLike<number>);
+  for (const n of out) if (!(n >= 0 && n <= l)) throw new Error(`LSTM: sequence length ${n} outside [0, ${l}]`);
+  return out;
+}
+
+/** Time-major row index that reverses each sequence within its own length (padding stays in place); an involution. */
+function reversalIndex(lengths: Int32Array, l: number): tf.Tensor1D {
+  const b = lengths.length;
+  const index = new Int32Array(l * b);
+  for (let t = 0; t < l; t++) {
+    for (let i = 0; i < b; i++) {
+      const n = lengths[i]!;
+      index[t * b + i] = (t < n ? n - 1 - t : t) * b + i;
+    }
+  }
+  return tf.tensor1d(index, 'int32');
+}
+
+/** [L, B, 1] float mask: 1 where t < length of sample b. */
+function timeMask(lengths: Int32Array, l: number): tf.Tensor3D {
+  const b = lengths.length;
+  const m = new Float32Array(l * b);
+  for (let t = 0; t < l; t++) for (let i = 0; i < b; i++) m[t * b + i] = t < lengths[i]! ? 1 : 0;
+  return tf.tensor3d(m, [l, b, 1]);
+}
+
 /** One LSTM direction (Keras weight layout: kernel [in, 4H], recurrent_kernel [H, 4H], bias [4H]; gates i, f, g, o). */
 export class Lstm implements Module {
   readonly kernel: Parameter;
@@ -116,6 +152,8 @@ export class Lstm implements Module {
   readonly bias: Parameter;
   readonly reverse: boolean;
   private readonly op: LstmFn;
+  /** The forward-time op, which a reverse layer runs on per-sequence reversed input when lengths are given. */
+  private readonly forwardOp: LstmFn;
 
   constructor(
     readonly name: string,
@@ -133,21 +171,40 @@ export class Lstm implements Module {
     b.fill(1, H, 2 * H);
     this.bias = createParameter(`${name}/bias`, tf.tensor1d(b));
     this.op = lstmOp(this.reverse);
+    this.forwardOp = this.reverse ? lstmOp(false) : this.op;
   }
 
-  /** Time-major input [L, B, in] → hidden states [L, B, H] (in input time order). */
-  applyTimeMajor(xT: tf.Tensor3D): tf.Tensor3D {
-    return this.op(
-      xT,
+  /**
+   * Time-major input [L, B, in] → hidden states [L, B, H] (in input time order). With `lengths`, a reverse layer
+   * reads each sequence backwards from its last real token (the padding is moved behind it, where a recurrence cannot
+   * reach the real steps), and outputs at padded positions are 0.
+   */
+  applyTimeMajor(xT: tf.Tensor3D, lengths?: SequenceLengths): tf.Tensor3D {
+    const weights = [
       this.kernel.variable as tf.Tensor2D,
       this.recurrentKernel.variable as tf.Tensor2D,
       this.bias.variable as tf.Tensor1D,
-    );
+    ] as const;
+    if (lengths === undefined) return this.op(xT, ...weights);
+    return tf.tidy(() => {
+      const [l, b, e] = xT.shape;
+      const n = readLengths(lengths, b, l);
+      let h: tf.Tensor3D;
+      if (this.reverse) {
+        const index = reversalIndex(n, l);
+        const reversed = tf.reshape(tf.gather(tf.reshape(xT, [l * b, e]), index), [l, b, e]) as tf.Tensor3D;
+        const out = this.forwardOp(reversed, ...weights);
+        h = tf.reshape(tf.gather(tf.reshape(out, [l * b, this.units]), index), [l, b, this.units]) as tf.Tensor3D;
+      } else {
+        h = this.op(xT, ...weights);
+      }
+      return tf.mul(h, timeMask(n, l));
+    });
   }
 
-  /** Batch-major input [B, L, in] → [B, L, H]. */
-  apply(x: tf.Tensor3D, _ctx?: ForwardContext): tf.Tensor3D {
-    return tf.tidy(() => tf.transpose(this.applyTimeMajor(tf.transpose(x, [1, 0, 2]) as tf.Tensor3D), [1, 0, 2]) as tf.Tensor3D);
+  /** Batch-major input [B, L, in] → [B, L, H]; `lengths` as in `applyTimeMajor`. */
+  apply(x: tf.Tensor3D, _ctx?: ForwardContext, lengths?: SequenceLengths): tf.Tensor3D {
+    return tf.tidy(() => tf.transpose(this.applyTimeMajor(tf.transpose(x, [1, 0, 2]) as tf.Tensor3D, lengths), [1, 0, 2]) as tf.Tensor3D);
   }
 
   parameters(): Parameter[] {
@@ -170,10 +227,12 @@ export class BiLstm implements Module {
     this.backward = new Lstm(`${name}/backward`, inputUnits, units, rng, { reverse: true });
   }
 
-  apply(x: tf.Tensor3D, _ctx?: ForwardContext): tf.Tensor3D {
+  /** [B, L, in] → [B, L, 2H]; with `lengths`, padding-aware in both directions (see `SequenceLengths`). */
+  apply(x: tf.Tensor3D, _ctx?: ForwardContext, lengths?: SequenceLengths): tf.Tensor3D {
     return tf.tidy(() => {
       const xT = tf.transpose(x, [1, 0, 2]) as tf.Tensor3D;
-      const both = tf.concat([this.forward.applyTimeMajor(xT), this.backward.applyTimeMajor(xT)], 2);
+      const n = lengths === undefined ? undefined : readLengths(lengths, x.shape[0], x.shape[1]);
+      const both = tf.concat([this.forward.applyTimeMajor(xT, n), this.backward.applyTimeMajor(xT, n)], 2);
       return tf.transpose(both, [1, 0, 2]) as tf.Tensor3D;
     });
   }

@@ -7,15 +7,32 @@ export {
   softmaxCrossEntropy,
 } from './losses.js';
 export {
+  BinaryOptions,
   binaryTask,
   createMetrics,
   createTask,
+  type KindConfig,
   l1RegressionTask,
   MetricSpec,
+  MulticlassOptions,
   multiclassTask,
+  type ParsedTaskConfig,
+  RegressionOptions,
   regressionTask,
+  type TaskBuildContext,
   TaskConfig,
   type TaskKind,
+  taskKind,
   taskRegistry,
 } from './task-kinds.js';
-export { type HeadSpec, isSupervised, type TaskSpec, taskHeads, taskLabelKey } from './task-spec.js';
+export {
+  type DecodeContext,
+  type HeadSpec,
+  isSupervised,
+  keptPositions,
+  type TaskSpec,
+  type TaskTargets,
+  taskHeads,
+  taskLabelKey,
+  taskTargets,
+} from './task-spec.js';

@@ -1,13 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
 import { type Dataset, disposeBatch } from '../data/dataset.js';
-import type { Direction } from '../metrics/metric.js';
+import { type Direction, metricValues } from '../metrics/metric.js';
 import type { MultiTaskModel } from '../model/multi-task-model.js';
-import { isSupervised, type TaskSpec, taskLabelKey } from '../tasks/task-spec.js';
+import { isSupervised, keptPositions, type TaskSpec, taskTargets } from '../tasks/task-spec.js';
 
 export interface Evaluation {
-  /** metrics[task][metric] */
+  /** metrics[task][metric]; a metric reporting several values contributes each under its own name. */
   readonly tasks: Record<string, Record<string, number>>;
-  /** Mean loss per supervised task over the dataset. */
+  /** Mean loss per supervised task over the dataset (weighted by kept samples or positions). */
   readonly losses: Record<string, number>;
   readonly directions: Record<string, Record<string, Direction>>;
 }
@@ -22,30 +22,51 @@ export async function evaluate(
   const metrics = new Map(tasks.map((t) => [t.name, t.createMetrics()]));
   const lossSums = new Map<string, { sum: number; weight: number }>();
   for await (const batch of dataset.batches({ batchSize: options.batchSize })) {
-    tf.tidy(() => {
-      const outputs = model.forward(batch.inputs, { training: false });
-      for (const task of tasks) {
-        const key = taskLabelKey(task);
-        const labels = batch.labels[key];
-        if (!labels) continue;
-        const mask = batch.masks[key];
-        const predictions = task.activate(outputs[task.name]!);
-        for (const m of metrics.get(task.name)!) m.update(predictions, labels, mask, { inputs: batch.inputs });
-        if (isSupervised(task)) {
-          const loss = task.loss!(outputs[task.name]!, labels, mask).dataSync()[0]!;
-          const weight = mask ? mask.sum().dataSync()[0]! : batch.size;
-          const acc = lossSums.get(task.name) ?? { sum: 0, weight: 0 };
-          lossSums.set(task.name, { sum: acc.sum + loss * weight, weight: acc.weight + weight });
+    try {
+      tf.tidy(() => {
+        const outputs = model.forward(batch.inputs, { training: false });
+        for (const task of tasks) {
+          const targets = taskTargets(task, batch);
+          if (!targets) continue;
+          const predictions = task.activate(outputs[task.name]!);
+          let decoded: readonly unknown[] | undefined;
+          const input = {
+            predictions,
+            labels: targets.labels,
+            mask: targets.mask,
+            positionMask: targets.positionMask,
+            ragged: targets.ragged,
+            inputs: batch.inputs,
+            decoded: () => {
+              decoded ??= task.decode(predictions, { positionMask: targets.positionMask });
+              return decoded;
+            },
+          };
+          for (const m of metrics.get(task.name)!) m.update(input);
+          if (isSupervised(task)) {
+            const loss = task.loss!(outputs[task.name]!, targets).dataSync()[0]!;
+            const kept = targets.labels ? keptPositions(targets, targets.labels.shape) : undefined;
+            const weight = kept ? kept.sum().dataSync()[0]! : batch.size;
+            const acc = lossSums.get(task.name) ?? { sum: 0, weight: 0 };
+            lossSums.set(task.name, { sum: acc.sum + loss * weight, weight: acc.weight + weight });
+          }
         }
-      }
-    });
-    disposeBatch(batch);
+      });
+    } finally {
+      disposeBatch(batch);
+    }
   }
   const result: Record<string, Record<string, number>> = {};
   const directions: Record<string, Record<string, Direction>> = {};
   for (const [task, ms] of metrics) {
-    result[task] = Object.fromEntries(ms.map((m) => [m.name, m.result()]));
-    directions[task] = Object.fromEntries(ms.map((m) => [m.name, m.direction]));
+    result[task] = {};
+    directions[task] = {};
+    for (const m of ms) {
+      for (const [name, value] of Object.entries(metricValues(m))) {
+        result[task]![name] = value;
+        directions[task]![name] = m.direction;
+      }
+    }
   }
   const losses = Object.fromEntries([...lossSums].map(([t, { sum, weight }]) => [t, weight > 0 ? sum / weight : 0]));
   return { tasks: result, losses, directions };

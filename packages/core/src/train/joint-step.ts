@@ -5,7 +5,7 @@ import type { ForwardContext, Parameter } from '../nn/module.js';
 import { clipByGlobalNorm } from '../optim/clip.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import { ParameterLayout } from '../params/parameter-layout.js';
-import { type TaskSpec, taskLabelKey } from '../tasks/task-spec.js';
+import { type TaskSpec, taskLabelKey, taskTargets } from '../tasks/task-spec.js';
 import type { GradientMode, GradientWeighting, Weighting, WeightingContext } from '../weighting/weighting.js';
 import type { Reducer } from './reducer.js';
 
@@ -29,10 +29,9 @@ export interface StepResult {
 
 /** Masked loss of one task on a batch from its output. */
 export function taskLoss(task: TaskSpec, output: tf.Tensor, batch: Batch): tf.Scalar {
-  const key = taskLabelKey(task);
-  const labels = batch.labels[key];
-  if (!labels) throw new Error(`batch has no labels "${key}" for task "${task.name}"`);
-  return task.loss!(output, labels, batch.masks[key]);
+  const targets = taskTargets(task, batch);
+  if (!targets) throw new Error(`batch has no labels "${taskLabelKey(task)}" for task "${task.name}"`);
+  return task.loss!(output, targets);
 }
 
 /** Pairwise cosine similarity of the rows of a [T, D] matrix. */

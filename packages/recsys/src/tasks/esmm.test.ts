@@ -87,7 +87,7 @@ describe('ESMM tasks', () => {
     const values = Array.from(p.dataSync());
     expect(values[0]).toBeCloseTo(expected[0]!, 6);
     expect(values[1]).toBeCloseTo(expected[1]!, 6);
-    const loss = ctcvr!.loss!(p, tf.tensor1d([1, 0])).dataSync()[0]!;
+    const loss = ctcvr!.loss!(p, { labels: tf.tensor1d([1, 0]), size: 2 }).dataSync()[0]!;
     expect(loss).toBeCloseTo((-Math.log(expected[0]!) - Math.log(1 - expected[1]!)) / 2, 5);
     expect(Array.from(ctcvr!.activate(p).dataSync())).toEqual(values);
     expect(

@@ -1,9 +1,20 @@
-import { binaryCrossEntropy, createMetrics, createTask, type MetricSpec, TaskConfig, type TaskSpec, taskRegistry } from '@polytask/core';
+import {
+  BinaryOptions,
+  binaryCrossEntropy,
+  createMetrics,
+  createTask,
+  type KindConfig,
+  type MetricSpec,
+  TaskConfig,
+  type TaskSpec,
+  taskKind,
+  taskRegistry,
+} from '@polytask/core';
 import * as tf from '@tensorflow/tfjs';
 import type { z } from 'zod';
 import { USER_INPUT } from '../datasets/load.js';
 
-type ParsedTask = z.infer<typeof TaskConfig>;
+type ParsedTask = KindConfig<typeof BinaryOptions>;
 
 /** Metrics of a recsys binary task: AUC and logloss, plus GAUC (grouped by `user_id`) when a user column is set. */
 export function recsysMetrics(withUser: boolean): MetricSpec[] {
@@ -43,15 +54,21 @@ export function esmmCtcvrTask(c: ParsedTask, heads: { ctr: string; cvr: string }
     label: c.label,
     inputs: [heads.ctr, heads.cvr],
     combine: ([ctr, cvr]) => tf.tidy(() => tf.mul(tf.sigmoid(ctr!.reshape([-1])), tf.sigmoid(cvr!.reshape([-1])))),
-    loss: (p, labels, mask) => binaryCrossEntropy(p, labels, mask),
+    loss: (p, t) => {
+      if (!t.labels) throw new Error(`task "${c.name}": the batch has no labels`);
+      return binaryCrossEntropy(p, t.labels, t.mask);
+    },
     activate: (p) => p.reshape([-1]),
     decode: decodeProbabilities,
     createMetrics: () => createMetrics(metrics),
   };
 }
 
-taskRegistry.register('esmm-cvr', esmmCvrTask);
-taskRegistry.register('esmm-ctcvr', esmmCtcvrTask);
+taskRegistry.register('esmm-cvr', taskKind(BinaryOptions, esmmCvrTask));
+taskRegistry.register(
+  'esmm-ctcvr',
+  taskKind(BinaryOptions, (c) => esmmCtcvrTask(c)),
+);
 
 const BINARY_KINDS = new Set(['binary', 'esmm-cvr', 'esmm-ctcvr']);
 
@@ -69,10 +86,10 @@ export interface TaskBuildOptions {
 export function buildTasks(configs: readonly z.input<typeof TaskConfig>[], options: TaskBuildOptions = {}): TaskSpec[] {
   return configs.map((raw) => {
     const parsed = TaskConfig.parse(raw);
-    const c: ParsedTask =
+    const c =
       BINARY_KINDS.has(parsed.type) && parsed.metrics === undefined ? { ...parsed, metrics: recsysMetrics(Boolean(options.user)) } : parsed;
-    if (c.type === 'esmm-cvr') return esmmCvrTask(c);
-    if (c.type === 'esmm-ctcvr') return esmmCtcvrTask(c, options.esmm);
+    if (c.type === 'esmm-cvr') return esmmCvrTask(c as ParsedTask);
+    if (c.type === 'esmm-ctcvr') return esmmCtcvrTask(c as ParsedTask, options.esmm);
     return createTask(c);
   });
 }
