@@ -3,6 +3,7 @@ import type { DataSpec } from '../trunk/trunk.js';
 import { Rng } from '../util/rng.js';
 import { type Column, columnLength, gatherRows } from './columns.js';
 import type { Batch, BatchOptions, Dataset } from './dataset.js';
+import { epochBatchCount, epochOrder, shardSize } from './sample-order.js';
 
 export interface InMemoryDatasetParts {
   readonly inputs: Record<string, Column>;
@@ -46,17 +47,11 @@ export class InMemoryDataset implements Dataset {
 
   /** The sample order of one epoch on one shard. */
   order(options: BatchOptions): Int32Array {
-    const all = new Int32Array(this.size);
-    for (let i = 0; i < all.length; i++) all[i] = i;
-    if (options.shuffle) Rng.derive(options.seed ?? 0, options.epoch ?? 0).shuffle(all);
-    const shard = options.shard;
-    if (!shard || shard.count === 1) return all;
-    return all.filter((_, i) => i % shard.count === shard.index);
+    return epochOrder(this.size, options);
   }
 
   batchCount(options: BatchOptions): number {
-    const n = this.order({ ...options, shuffle: false }).length;
-    return options.dropRemainder ? Math.floor(n / options.batchSize) : Math.ceil(n / options.batchSize);
+    return epochBatchCount(shardSize(this.size, options.shard), options);
   }
 
   *batches(options: BatchOptions): Iterable<Batch> {

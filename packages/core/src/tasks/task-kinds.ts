@@ -83,9 +83,11 @@ export function createTask(config: TaskConfig, context?: TaskBuildContext): Task
   const kind = taskRegistry.get(common.type);
   const own = kind.options.safeParse(kindOptions(config as Record<string, unknown>));
   if (!own.success) {
-    const issue = own.error.issues[0]!;
-    const field = issue.code === 'unrecognized_keys' ? issue.keys.join(', ') : issue.path.join('.');
-    throw new Error(`task "${common.name}" (${common.type}): field "${field}": ${issue.message}`);
+    const problems = own.error.issues.map((issue) => {
+      const field = issue.code === 'unrecognized_keys' ? issue.keys.join(', ') : issue.path.join('.');
+      return `field "${field}": ${issue.message}`;
+    });
+    throw new Error(`task "${common.name}" (${common.type}): ${problems.join('; ')}`);
   }
   return kind.create({ ...common, ...(own.data as object) }, context);
 }
