@@ -146,7 +146,9 @@ describe('a tagging task on padded variable-length sequences', () => {
     a.grads.forEach((g, k) => {
       for (let j = 0; j < g.length; j++) expect(b.grads[k]![j]).toBeCloseTo(g[j]!, 5);
     });
-    a.predictions.forEach((p, j) => expect(b.predictions[j]).toBeCloseTo(p, 5));
+    a.predictions.forEach((p, j) => {
+      expect(b.predictions[j]).toBeCloseTo(p, 5);
+    });
     disposeBatch(batch);
     disposeBatch(wider);
     m.dispose();

@@ -55,7 +55,10 @@ function createSetF1(): Metric<number> {
       const predicted = input.decoded!() as number[][];
       predicted.forEach((set, i) => {
         const truth = new Set(raggedRow(items, i));
-        for (const p of set) truth.has(p) ? (tp += 1) : (fp += 1);
+        for (const p of set) {
+          if (truth.has(p)) tp += 1;
+          else fp += 1;
+        }
         fn += raggedCount(items, i) - set.filter((p) => truth.has(p)).length;
       });
     },
@@ -180,7 +183,14 @@ describe('ragged targets and task-owned parameters', () => {
       seed: 4,
       outDir: split,
       progress: false,
-      callbacks: [{ onBatchEnd: () => void (++seen === 9 && first.requestStop()) }], // inside epoch 2 (6 batches each)
+      callbacks: [
+        {
+          onBatchEnd: () => {
+            seen += 1;
+            if (seen === 9) first.requestStop(); // inside epoch 2 (6 batches each)
+          },
+        },
+      ],
     });
     expect((await first.fit(data(96, 3))).interrupted).toBe(true);
     m2.dispose();
