@@ -200,7 +200,9 @@ describe('ragged targets and task-owned parameters', () => {
     const expected = stepLosses(full);
     const got = stepLosses(split);
     expect(got.length).toBe(expected.length);
-    got.forEach((v, i) => expect(v).toBeCloseTo(expected[i]!, 6));
+    got.forEach((v, i) => {
+      expect(v).toBeCloseTo(expected[i]!, 6);
+    });
     rmSync(full, { recursive: true, force: true });
     rmSync(split, { recursive: true, force: true });
   });
