@@ -1,9 +1,24 @@
+import {
+  BiLstm,
+  createModel,
+  createParameter,
+  createTask,
+  type ForwardContext,
+  type Head,
+  type HeadBuildContext,
+  headRegistry,
+  InMemoryDataset,
+  type Inputs,
+  MlpHead,
+  type Parameter,
+  Rng,
+  type Trunk,
+  type TrunkBuildContext,
+  trunkRegistry,
+} from '@polytask/core';
 import * as tf from '@tensorflow/tfjs';
-import { Dense } from '../../packages/core/src/nn/dense.js';
-import { BiLstm } from '../../packages/core/src/nn/lstm.js';
-import { createParameter } from '../../packages/core/src/nn/module.js';
-import { Rng } from '../../packages/core/src/util/rng.js';
-import { trainingStep, type Workload } from '../common.js';
+import type { Workload } from '../common.js';
+import { jointWorkload } from './joint-workload.js';
 
 export interface JointConfig {
   batch: number;
@@ -16,45 +31,72 @@ export interface JointConfig {
   optimizer: { lr: number };
 }
 
-/** nlp_joint_bilstm.py: embedding → BiLSTM → (max over time → intent head, per-token slot head); CE summed. */
+/** Token embedding (N(0, 1), as nn.Embedding) → BiLSTM: the shared text trunk, per-token features [L, 2H]. */
+class TokenBiLstmTrunk implements Trunk {
+  readonly outputShape: number[];
+  private readonly table: Parameter;
+  private readonly lstm: BiLstm;
+
+  constructor(
+    private readonly cfg: JointConfig,
+    ctx: TrunkBuildContext,
+  ) {
+    this.table = createParameter(`${ctx.name}/embedding`, tf.randomNormal([cfg.vocab, cfg.embedding_dim], 0, 1, 'float32', 1));
+    this.lstm = new BiLstm(`${ctx.name}/bilstm`, cfg.embedding_dim, cfg.lstm_units, ctx.rng);
+    this.outputShape = [cfg.seq_len, 2 * cfg.lstm_units];
+  }
+
+  apply(inputs: Inputs, ctx: ForwardContext): tf.Tensor {
+    const ids = inputs.tokens!;
+    const [b, l] = ids.shape as [number, number];
+    const x = tf.reshape(tf.gather(this.table.variable, ids.reshape([-1])), [b, l, this.cfg.embedding_dim]) as tf.Tensor3D;
+    return this.lstm.apply(x, ctx);
+  }
+
+  parameters(): Parameter[] {
+    return [this.table, ...this.lstm.parameters()];
+  }
+}
+
+/** Max over time, then a linear layer: the intent head. */
+class MaxPoolHead implements Head {
+  private readonly out: MlpHead;
+
+  constructor(options: Record<string, unknown>, ctx: HeadBuildContext) {
+    this.out = new MlpHead(options, { ...ctx, inputShape: ctx.inputShape.slice(1) });
+  }
+
+  apply(features: tf.Tensor, ctx: ForwardContext): tf.Tensor {
+    return this.out.apply(tf.max(features, 1), ctx);
+  }
+
+  parameters(): Parameter[] {
+    return this.out.parameters();
+  }
+}
+
+trunkRegistry.register('bench-token-bilstm', (options, ctx) => new TokenBiLstmTrunk(options as unknown as JointConfig, ctx));
+headRegistry.register('bench-max-pool', (options, ctx) => new MaxPoolHead(options, ctx));
+
+/**
+ * nlp_joint_bilstm.py on core's public API, as a text domain builds it: embedding → BiLSTM trunk, hard sharing,
+ * an intent task (max-pooled head) and a per-token slot task (linear head on every position); CE summed (EW).
+ */
 export function build(cfg: JointConfig): Workload {
   const rng = new Rng(0);
-  const { batch: B, seq_len: L, lstm_units: H } = cfg;
-  const emb = createParameter('joint/embedding', tf.randomNormal([cfg.vocab, cfg.embedding_dim], 0, 1, 'float32', 1));
-  const lstm = new BiLstm('joint/bilstm', cfg.embedding_dim, H, rng);
-  const intent = new Dense('joint/intent', 2 * H, cfg.intents, rng);
-  const slots = new Dense('joint/slots', 2 * H, cfg.slot_labels, rng);
-  const params = [emb, ...lstm.parameters(), ...intent.parameters(), ...slots.parameters()];
-
-  const idsData = new Int32Array(B * L).map(() => 1 + rng.int(cfg.vocab - 1));
-  const ids = tf.tensor1d(idsData, 'int32');
-  const intentY = tf.oneHot(
-    tf.tensor1d(
-      Int32Array.from({ length: B }, () => rng.int(cfg.intents)),
-      'int32',
-    ),
-    cfg.intents,
-  );
-  const slotY = tf.oneHot(
-    tf.tensor1d(
-      Int32Array.from({ length: B * L }, () => rng.int(cfg.slot_labels)),
-      'int32',
-    ),
-    cfg.slot_labels,
-  );
-
-  const work = trainingStep(params, cfg.optimizer.lr, () => {
-    const x = tf.reshape(tf.gather(emb.variable, ids), [B, L, cfg.embedding_dim]) as tf.Tensor3D;
-    const h = lstm.apply(x); // B, L, 2H
-    const intentLogits = intent.apply(tf.max(h, 1));
-    const slotLogits = slots.apply(tf.reshape(h, [B * L, 2 * H]));
-    return tf.add(tf.losses.softmaxCrossEntropy(intentY, intentLogits), tf.losses.softmaxCrossEntropy(slotY, slotLogits)) as tf.Scalar;
-  });
-  return {
-    ...work,
-    dispose() {
-      work.dispose();
-      tf.dispose([ids, intentY, slotY]);
+  const { batch: B, seq_len: L } = cfg;
+  const data = new InMemoryDataset({
+    inputs: { tokens: { data: new Int32Array(B * L).map(() => 1 + rng.int(cfg.vocab - 1)), shape: [L] } },
+    labels: {
+      intent: { data: Int32Array.from({ length: B }, () => rng.int(cfg.intents)), shape: [] },
+      slots: { data: Int32Array.from({ length: B * L }, () => rng.int(cfg.slot_labels)), shape: [L] },
     },
-  };
+  });
+  const tasks = [
+    createTask({ name: 'intent', type: 'multiclass', classes: cfg.intents, head: { type: 'bench-max-pool', options: {} } }),
+    createTask({ name: 'slots', type: 'multiclass', classes: cfg.slot_labels, head: { type: 'mlp', options: {} } }),
+  ];
+  const trunk = { type: 'bench-token-bilstm', options: { ...cfg } };
+  const model = createModel({ trunk, architecture: { type: 'hard' }, seed: 0 }, tasks, data.spec);
+  return jointWorkload(model, data.gather(Array.from({ length: B }, (_, i) => i)), cfg.optimizer.lr);
 }

@@ -1,7 +1,5 @@
+import { createParameter, Dense, type Parameter, Rng } from '@polytask/core';
 import * as tf from '@tensorflow/tfjs';
-import { Dense } from '../../packages/core/src/nn/dense.js';
-import { createParameter, type Parameter } from '../../packages/core/src/nn/module.js';
-import { Rng } from '../../packages/core/src/util/rng.js';
 import { trainingStep, type Workload } from '../common.js';
 
 export interface MmoeConfig {
