@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
+import { activatedHead } from '../export/task-outputs.js';
 import { type Metric, metricRegistry } from '../metrics/metric.js';
 import { Registry } from '../util/registry.js';
 import { meanAbsoluteError, meanSquaredError, sigmoidCrossEntropy, softmaxCrossEntropy } from './losses.js';
@@ -50,6 +51,7 @@ export function binaryTask(c: z.infer<typeof TaskConfig>): TaskSpec {
     head: { type: c.head.type, options: c.head.options, outputUnits: 1 },
     loss: (out, labels, mask) => sigmoidCrossEntropy(out, labels, mask),
     activate: (out) => tf.sigmoid(out.reshape([-1])),
+    exportOutput: activatedHead('sigmoid'), // Keras export
     decode: (p) => Array.from(p.dataSync(), round),
     createMetrics: () => createMetrics(metrics),
   };
@@ -66,6 +68,7 @@ export function multiclassTask(c: z.infer<typeof TaskConfig>): TaskSpec {
     head: { type: c.head.type, options: c.head.options, outputUnits: classes },
     loss: (out, labels, mask) => softmaxCrossEntropy(out, labels, mask),
     activate: (out) => tf.softmax(out),
+    exportOutput: activatedHead('softmax'), // Keras export
     decode: (p) => {
       const ids = tf.tidy(() => tf.argMax(p, -1));
       const result = Array.from(ids.dataSync());
@@ -86,6 +89,7 @@ export function regressionTask(c: z.infer<typeof TaskConfig>): TaskSpec {
     head: { type: c.head.type, options: c.head.options, outputUnits: outputs },
     loss: (out, labels, mask) => meanSquaredError(out, labels, mask),
     activate: (out) => (outputs === 1 ? out.reshape([-1]) : out),
+    exportOutput: activatedHead('linear'), // Keras export
     decode: (p) => {
       const values = Array.from(p.dataSync(), round);
       if (outputs === 1) return values;

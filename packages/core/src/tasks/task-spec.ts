@@ -1,4 +1,5 @@
 import type * as tf from '@tensorflow/tfjs';
+import type { TaskExportContext } from '../export/task-outputs.js';
 import type { Metric } from '../metrics/metric.js';
 
 /** Which head a task owns, when it owns one. */
@@ -32,6 +33,13 @@ export interface TaskSpec {
   createMetrics(): Metric[];
   /** Key of the labels (and mask) in a batch; default the task name. */
   readonly label?: string;
+
+  // --- Keras export (packages/core/src/export) ---
+  /**
+   * `combine` then `activate` as tfjs layers on the heads' symbolic logits: what the exported model outputs for this
+   * task (`predict`'s values). Its last layer is named `ctx.outputName`. Absent: the task cannot be exported.
+   */
+  exportOutput?(heads: tf.SymbolicTensor[], ctx: TaskExportContext): tf.SymbolicTensor;
 }
 
 export function taskHeads(task: TaskSpec): readonly string[] {
