@@ -1,4 +1,14 @@
-import { binaryCrossEntropy, createMetrics, createTask, type MetricSpec, TaskConfig, type TaskSpec, taskRegistry } from '@polytask/core';
+import {
+  activatedHead,
+  binaryCrossEntropy,
+  createMetrics,
+  createTask,
+  type MetricSpec,
+  productOfSigmoids,
+  TaskConfig,
+  type TaskSpec,
+  taskRegistry,
+} from '@polytask/core';
 import * as tf from '@tensorflow/tfjs';
 import type { z } from 'zod';
 import { USER_INPUT } from '../datasets/load.js';
@@ -27,6 +37,7 @@ export function esmmCvrTask(c: ParsedTask): TaskSpec {
     label: c.label,
     head: { type: c.head.type, options: c.head.options, outputUnits: 1 },
     activate: (out) => tf.sigmoid(out.reshape([-1])),
+    exportOutput: activatedHead('sigmoid'),
     decode: decodeProbabilities,
     createMetrics: () => createMetrics(metrics),
   };
@@ -45,6 +56,7 @@ export function esmmCtcvrTask(c: ParsedTask, heads: { ctr: string; cvr: string }
     combine: ([ctr, cvr]) => tf.tidy(() => tf.mul(tf.sigmoid(ctr!.reshape([-1])), tf.sigmoid(cvr!.reshape([-1])))),
     loss: (p, labels, mask) => binaryCrossEntropy(p, labels, mask),
     activate: (p) => p.reshape([-1]),
+    exportOutput: productOfSigmoids, // the same product as stock Activation(sigmoid) ×2 → Multiply
     decode: decodeProbabilities,
     createMetrics: () => createMetrics(metrics),
   };
