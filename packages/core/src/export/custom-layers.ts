@@ -13,6 +13,15 @@ type Shape = (number | null)[];
 /** Keras' common layer arguments (name, trainable, dtype, ...), which `fromConfig` hands back. */
 type LayerArgs = NonNullable<ConstructorParameters<typeof tf.layers.Layer>[0]>;
 
+/**
+ * A default layer name. tfjs derives one from the class name, which the `Polytask>` prefix makes an invalid tensor
+ * name, so unnamed custom layers get `<base>_<n>` instead.
+ */
+let unnamed = 0;
+function withName(args: LayerArgs, base: string): LayerArgs {
+  return { ...args, name: args.name ?? `${base}_${++unnamed}` };
+}
+
 function single(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
   return Array.isArray(inputs) ? inputs[0]! : inputs;
 }
@@ -35,7 +44,7 @@ export class FieldOffset extends tf.layers.Layer {
 
   constructor(args: FieldOffsetArgs & LayerArgs) {
     const { offsets: _o, shift: _s, ...layerArgs } = args;
-    super({ ...layerArgs, dtype: 'int32' });
+    super(withName({ ...layerArgs, dtype: 'int32' }, 'field_offset'));
     this.offsets = [...args.offsets];
     this.shift = args.shift ?? 0;
   }
@@ -71,6 +80,10 @@ export class FieldOffset extends tf.layers.Layer {
 export class MaskedMean extends tf.layers.Layer {
   static readonly className = 'Polytask>MaskedMean';
 
+  constructor(args: LayerArgs = {}) {
+    super(withName(args, 'masked_mean'));
+  }
+
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
     return tf.tidy(() => {
       const [vectors, ids] = inputs as tf.Tensor[];
@@ -103,7 +116,7 @@ export class CrossStitchUnit extends tf.layers.Layer {
 
   constructor(args: CrossStitchUnitArgs & LayerArgs) {
     const { columns: _c, ...layerArgs } = args;
-    super(layerArgs);
+    super(withName(layerArgs, 'cross_stitch_unit'));
     this.columns = args.columns;
   }
 
