@@ -1,6 +1,10 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { extname, join, resolve } from 'node:path';
+import { promisify } from 'node:util';
 import { runDomainCli } from '@polytask/cli';
 import {
   createModel,
@@ -19,6 +23,8 @@ import { describe, expect, it } from 'vitest';
 const APP = resolve(import.meta.dirname, '..');
 const DEMO = resolve(APP, '../../datasets/recsys/demo');
 const work = mkdtempSync(join(tmpdir(), 'recsys-export-'));
+/** A headless browser for the browser check (optional: `apt-get install chromium`); the check is skipped without one. */
+const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find((p) => existsSync(p));
 
 /** Runs `polytask-recsys ARGS` in this process, capturing what it writes. */
 async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -40,6 +46,41 @@ async function cli(...args: string[]): Promise<{ code: number; stdout: string; s
   } finally {
     process.stdout.write = out;
     process.stderr.write = err;
+  }
+}
+
+/** A page that loads `model/model.json` with tf.loadLayersModel (custom layers from `@polytask/core/layers`), predicts `check.json`'s inputs and writes the outputs into the page. */
+const PAGE_SCRIPT = `
+import * as tf from '@tensorflow/tfjs';
+import '@polytask/core/layers';
+const out = document.getElementById('out');
+try {
+  await tf.setBackend('cpu');
+  const check = await (await fetch('check.json')).json();
+  const model = await tf.loadLayersModel('model/model.json');
+  const ys = model.predict(check.inputs.map((i) => tf.tensor(i.data, i.shape, i.dtype)));
+  out.textContent = JSON.stringify({ outputs: (Array.isArray(ys) ? ys : [ys]).map((y) => Array.from(y.dataSync())) });
+} catch (e) {
+  out.textContent = JSON.stringify({ error: String(e) });
+}`;
+
+/** Serves `files` (path → contents, or a folder to read from) on localhost while `fn` runs. */
+async function serving<T>(files: Record<string, string | Uint8Array>, folder: string, fn: (url: string) => Promise<T>): Promise<T> {
+  const types: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.json': 'application/json' };
+  const server = createServer((req, res) => {
+    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname).slice(1) || 'index.html';
+    const body = files[path] ?? (path.startsWith('model/') ? readFileSync(join(folder, path.slice('model/'.length))) : undefined);
+    if (body === undefined || path.includes('..')) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { 'content-type': types[extname(path)] ?? 'application/octet-stream' }).end(body);
+  });
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+  try {
+    return await fn(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
+  } finally {
+    server.close();
   }
 }
 
@@ -98,10 +139,59 @@ describe('polytask-recsys export --format tfjs-layers (demo: ESMM on a two-level
     // pCTCVR = pCTR · pCVR in the exported graph too
     const [ctr, cvr, ctcvr] = outs.map((t) => t.dataSync());
     for (let i = 0; i < records.length; i++) expect(ctcvr![i]).toBeCloseTo(ctr![i]! * cvr![i]!, 6);
+    // the same inputs and expected values for the browser check
+    writeFileSync(
+      join(work, 'check.json'),
+      JSON.stringify({
+        inputs: manifest.inputs.map((i) => ({
+          shape: inputs[i.name]!.shape,
+          dtype: i.dtype,
+          data: Array.from(inputs[i.name]!.dataSync()),
+        })),
+        expected: manifest.outputs.map((o) => Array.from(expected[o.task]!.dataSync())),
+      }),
+    );
     tf.dispose([...Object.values(inputs), ...Object.values(expected), ...outs]);
     loaded.dispose();
     model.dispose();
   });
+
+  it.skipIf(!CHROMIUM)(
+    'a headless Chromium loads the same folder over HTTP and predicts the same values',
+    async () => {
+      const { build } = await import('esbuild');
+      const bundle = await build({
+        stdin: { contents: PAGE_SCRIPT, resolveDir: APP, loader: 'js' },
+        bundle: true,
+        format: 'esm',
+        platform: 'browser',
+        conditions: ['@polytask/source'],
+        write: false,
+        logLevel: 'error',
+      });
+      const check = readFileSync(join(work, 'check.json'), 'utf8');
+      const files = {
+        'index.html': '<!doctype html><meta charset="utf-8"><pre id="out">pending</pre><script type="module" src="page.js"></script>',
+        'page.js': bundle.outputFiles[0]!.text,
+        'check.json': check,
+      };
+      const dom = await serving(files, exported, async (url) => {
+        const args = ['--headless', '--no-sandbox', '--disable-gpu', '--virtual-time-budget=60000', '--dump-dom', url];
+        return (await promisify(execFile)(CHROMIUM!, args, { timeout: 120_000, maxBuffer: 1 << 24 })).stdout;
+      });
+      const text = /<pre id="out">([^<]*)<\/pre>/.exec(dom)?.[1] ?? dom;
+      const result = JSON.parse(text.replaceAll('&quot;', '"').replaceAll('&amp;', '&')) as { outputs?: number[][]; error?: string };
+      expect(result.error).toBeUndefined();
+      const expected = (JSON.parse(check) as { expected: number[][] }).expected;
+      expect(result.outputs).toHaveLength(expected.length);
+      expected.forEach((want, k) => {
+        const got = result.outputs![k]!;
+        expect(got).toHaveLength(want.length);
+        expect(Math.max(...want.map((w, i) => Math.abs(got[i]! - w)))).toBeLessThan(1e-5);
+      });
+    },
+    180_000,
+  );
 
   it('an unknown format is a usage error (exit 2)', async () => {
     const bad = await cli('export', '--model', run, '--format', 'onnx', '--out', join(work, 'x'));
