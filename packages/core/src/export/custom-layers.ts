@@ -144,7 +144,37 @@ export class CrossStitchUnit extends tf.layers.Layer {
   }
 }
 
-/** Every custom layer class an export can contain, by registered class name. */
-export const CUSTOM_LAYERS: readonly string[] = [FieldOffset.className, MaskedMean.className, CrossStitchUnit.className];
+/**
+ * GELU, tanh approximation: 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))), Polytask's `gelu` (Keras:
+ * `gelu(approximate=True)`). tfjs has it as the activation `gelu_new`, but that name does not survive its own
+ * save/load (it comes back as `geluNew`), hence a layer.
+ */
+export class GeluTanh extends tf.layers.Layer {
+  static readonly className = 'Polytask>GeluTanh';
 
-for (const cls of [FieldOffset, MaskedMean, CrossStitchUnit]) tf.serialization.registerClass(cls);
+  constructor(args: LayerArgs = {}) {
+    super(withName(args, 'gelu_tanh'));
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+    return tf.tidy(() => {
+      const x = single(inputs);
+      const inner = tf.mul(Math.sqrt(2 / Math.PI), tf.add(x, tf.mul(0.044715, tf.pow(x, 3))));
+      return tf.mul(tf.mul(x, 0.5), tf.add(1, tf.tanh(inner)));
+    });
+  }
+
+  override computeOutputShape(inputShape: Shape | Shape[]): Shape {
+    return inputShape as Shape;
+  }
+}
+
+/** Every custom layer class an export can contain, by registered class name. */
+export const CUSTOM_LAYERS: readonly string[] = [
+  FieldOffset.className,
+  MaskedMean.className,
+  CrossStitchUnit.className,
+  GeluTanh.className,
+];
+
+for (const cls of [FieldOffset, MaskedMean, CrossStitchUnit, GeluTanh]) tf.serialization.registerClass(cls);

@@ -1,4 +1,4 @@
-export { CrossStitchUnit, CUSTOM_LAYERS, FieldOffset, MaskedMean } from './custom-layers.js';
+export { CrossStitchUnit, CUSTOM_LAYERS, FieldOffset, GeluTanh, MaskedMean } from './custom-layers.js';
 export {
   EXPORT_MANIFEST,
   type ExportedOutput,
@@ -20,5 +20,15 @@ export {
 } from './exporters.js';
 export { type ExportedInput, ExportGraph, kerasName } from './graph.js';
 export { folderLoadHandler } from './load-folder.js';
-export { concatenate, denseLayer, fieldEmbeddingLayers, layersActivation, mlpLayers, reshape } from './nn-layers.js';
+export {
+  batchNormLayer,
+  biLstmLayer,
+  concatenate,
+  conv2dLayers,
+  denseLayer,
+  fieldEmbeddingLayers,
+  lstmLayer,
+  mlpLayers,
+  reshape,
+} from './nn-layers.js';
 export { activatedHead, productOfSigmoids, type TaskExportContext } from './task-outputs.js';
