@@ -1,5 +1,5 @@
 /**
- * @polytask/cli — the command-line layer of the domain apps (`polytask-<domain> train | eval | predict | report`):
+ * @polytask/cli — the command-line layer of the domain apps (`polytask-<domain> train | eval | predict | export | report`):
  * argument parsing, progress bars, Ctrl-C checkpointing, metrics.json. Kept out of `@polytask/core` so a library
  * user installs no command-line dependencies.
  */

@@ -4,6 +4,7 @@ import { createInterface } from 'node:readline';
 import {
   createModel,
   DataError,
+  type DataSpec,
   type Dataset,
   type DomainAdapter,
   type DomainData,
@@ -11,6 +12,7 @@ import {
   type Evaluation,
   ExitCode,
   evaluate,
+  exportFormatRegistry,
   loadConfigFile,
   loadWeights,
   logInfo,
@@ -24,6 +26,7 @@ import {
   UsageError,
   validate,
   writeFileAtomic,
+  writeFolderAtomic,
 } from '@polytask/core';
 import * as tf from '@tensorflow/tfjs';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
@@ -140,7 +143,7 @@ function modelFolder(arg: string): string {
 function loadTrained<P>(
   domain: DomainAdapter<P>,
   modelDir: string,
-): { model: MultiTaskModel; config: RunConfig; tasks: TaskSpec[]; preprocessing: P } {
+): { model: MultiTaskModel; config: RunConfig; tasks: TaskSpec[]; preprocessing: P; dataSpec: DataSpec } {
   const json = readModelJson(modelDir);
   const file = join(modelDir, 'model.json');
   const config = validate(RunConfig, json.config, file);
@@ -148,7 +151,7 @@ function loadTrained<P>(
   const tasks = domain.createTasks(config, preprocessing);
   const model = createModel({ ...config.model, seed: config.seed }, tasks, json.dataSpec);
   loadWeights(modelDir, model);
-  return { model, config, tasks, preprocessing };
+  return { model, config, tasks, preprocessing, dataSpec: json.dataSpec };
 }
 
 async function evalCommand<P>(domain: DomainAdapter<P>, opts: Record<string, unknown>): Promise<void> {
@@ -214,6 +217,30 @@ async function predict<P>(domain: DomainAdapter<P>, opts: Record<string, unknown
   model.dispose();
 }
 
+/** `export`: a trained model in a portable format (tfjs-layers: model.json + weights.bin + preprocessing.json). */
+async function exportCommand<P>(domain: DomainAdapter<P>, opts: Record<string, unknown>): Promise<void> {
+  const format = String(opts.format);
+  if (!exportFormatRegistry.has(format)) {
+    throw new UsageError(`unknown export format "${format}"; known: ${exportFormatRegistry.names().join(', ')}`);
+  }
+  const modelDir = modelFolder(String(opts.model));
+  await selectBackend({ backend: opts.backend as string | undefined });
+  const { model, config, preprocessing, dataSpec } = loadTrained(domain, modelDir);
+  try {
+    const files = await exportFormatRegistry.get(format)(model, {
+      config: { ...config.model, seed: config.seed },
+      dataSpec,
+      domain: domain.name,
+      preprocessing: domain.serializePreprocessing(preprocessing),
+    });
+    const outDir = resolve(String(opts.out));
+    writeFolderAtomic(outDir, files);
+    process.stdout.write(`${outDir}\n`);
+  } finally {
+    model.dispose();
+  }
+}
+
 /** Turns a run folder into charts and a summary; returns the markdown file written (see @polytask/report). */
 export type ReportWriter = (runDir: string, outDir?: string) => Promise<{ markdownFile: string }>;
 
@@ -223,7 +250,7 @@ export interface DomainCliOptions {
 }
 
 /**
- * The standard app of a domain: `polytask-<name> train | eval | predict [| report]` with the contract in the
+ * The standard app of a domain: `polytask-<name> train | eval | predict | export [| report]` with the contract in the
  * README. Returns the exit code: 0 success, 1 failure, 2 bad usage or invalid config.
  */
 export async function runDomainCli<P>(
@@ -232,7 +259,7 @@ export async function runDomainCli<P>(
   options: DomainCliOptions = {},
 ): Promise<number> {
   const program = new Command(`polytask-${domain.name}`)
-    .description(`Multi-task ${domain.name} models: train, evaluate, predict${options.report ? ', report' : ''}`)
+    .description(`Multi-task ${domain.name} models: train, evaluate, predict, export${options.report ? ', report' : ''}`)
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) })
     .showHelpAfterError(false);
@@ -266,6 +293,14 @@ export async function runDomainCli<P>(
     .option('--input <file>', 'JSON lines of raw records, or - for stdin', '-')
     .option(backendOption, backendHelp)
     .action((opts) => predict(domain, opts));
+  program
+    .command('export')
+    .description('write a trained model in a portable format; tfjs-layers: DIR/{model.json,weights.bin,preprocessing.json}')
+    .requiredOption('--model <dir>', 'trained model folder (DIR/model of train, or DIR itself)')
+    .requiredOption('--format <name>', 'tfjs-layers (a tfjs LayersModel: Keras topology + float32 weights)')
+    .requiredOption('--out <dir>', 'output folder (replaced atomically)')
+    .option(backendOption, backendHelp)
+    .action((opts) => exportCommand(domain, opts));
   const report = options.report;
   if (report) {
     program

@@ -12,6 +12,7 @@ export * from './backend/index.js';
 export * from './config/index.js';
 export * from './data/index.js';
 export * from './domain/index.js';
+export * from './export/index.js';
 export * from './heads/index.js';
 export * from './io/index.js';
 export * from './metrics/index.js';

@@ -75,4 +75,10 @@ export class CrossStitch implements SharingArchitecture {
   parameters(): Parameter[] {
     return [...this.sharedParameters(), ...this.branches.flatMap((b) => this.branchParameters(b))];
   }
+
+  // --- read-only view for the Keras export (packages/core/src/export) ---
+  /** Per branch its Dense layers; per stitch level its T×T matrix (rows: the mixed column). */
+  exportSpec(): { readonly columns: readonly (readonly Dense[])[]; readonly stitches: readonly Parameter[] } {
+    return { columns: this.columns, stitches: this.stitches };
+  }
 }

@@ -48,4 +48,9 @@ export class HardSharing implements SharingArchitecture {
   parameters(): Parameter[] {
     return this.sharedParameters();
   }
+
+  // --- read-only view for the Keras export (packages/core/src/export) ---
+  exportSpec(): { readonly bottom: Mlp | undefined } {
+    return { bottom: this.bottom };
+  }
 }

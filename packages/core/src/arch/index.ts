@@ -20,4 +20,4 @@ export { CrossStitch, CrossStitchOptions } from './cross-stitch.js';
 export { HardSharing, HardSharingOptions } from './hard-sharing.js';
 export { ExpertGroup, Gate } from './mixture.js';
 export { Mmoe, MmoeOptions } from './mmoe.js';
-export { Ple, PleOptions } from './ple.js';
+export { Ple, type PleLevel, PleOptions } from './ple.js';

@@ -48,4 +48,9 @@ export class Mmoe implements SharingArchitecture {
   parameters(): Parameter[] {
     return [...this.sharedParameters(), ...this.branches.flatMap((b) => this.branchParameters(b))];
   }
+
+  // --- read-only view for the Keras export (packages/core/src/export) ---
+  exportSpec(): { readonly experts: ExpertGroup; readonly gates: ReadonlyMap<string, Gate> } {
+    return { experts: this.experts, gates: this.gates };
+  }
 }

@@ -102,4 +102,16 @@ export class Ple implements SharingArchitecture {
   parameters(): Parameter[] {
     return [...this.sharedParameters(), ...this.branches.flatMap((b) => this.branchParameters(b))];
   }
+
+  // --- read-only view for the Keras export (packages/core/src/export) ---
+  exportSpec(): { readonly levels: readonly PleLevel[] } {
+    return { levels: this.levels };
+  }
+}
+
+/** One PLE level as the export reads it: shared experts, each branch's experts and gate, the shared gate below the last level. */
+export interface PleLevel {
+  readonly shared: ExpertGroup;
+  readonly perBranch: ReadonlyMap<string, { readonly experts: ExpertGroup; readonly gate: Gate }>;
+  readonly sharedGate: Gate | undefined;
 }

@@ -30,4 +30,9 @@ export class MlpHead implements Head {
   parameters(): Parameter[] {
     return [...(this.tower?.parameters() ?? []), ...this.out.parameters()];
   }
+
+  // --- read-only view for the Keras export (packages/core/src/export) ---
+  exportSpec(): { readonly tower: Mlp | undefined; readonly out: Dense } {
+    return { tower: this.tower, out: this.out };
+  }
 }

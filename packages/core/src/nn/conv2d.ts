@@ -73,4 +73,9 @@ export class Conv2d implements Module {
   parameters(): Parameter[] {
     return this.bias ? [this.kernel, this.bias] : [this.kernel];
   }
+
+  /** 'same', 'valid', or the symmetric zero padding in pixels (for the Keras export). */
+  get padding(): 'same' | 'valid' | number {
+    return typeof this.pad === 'string' ? this.pad : this.pad[1]![0];
+  }
 }

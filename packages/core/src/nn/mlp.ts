@@ -45,4 +45,9 @@ export class Mlp implements Module {
   parameters(): Parameter[] {
     return this.layers.flatMap((l) => l.parameters());
   }
+
+  /** Dropout rate between the layers (training only). */
+  get dropout(): number {
+    return this.dropoutRate;
+  }
 }

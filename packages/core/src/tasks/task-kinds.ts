@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
+import { activatedHead } from '../export/task-outputs.js';
 import { type Metric, type MetricBuildContext, metricRegistry } from '../metrics/metric.js';
 import { Registry } from '../util/registry.js';
 import { meanAbsoluteError, meanSquaredError, sigmoidCrossEntropy, softmaxCrossEntropy } from './losses.js';
@@ -115,6 +116,7 @@ export function binaryTask(c: KindConfig<typeof BinaryOptions>, context?: TaskBu
       return sigmoidCrossEntropy(out, labels, keptPositions(t, labels.shape));
     },
     activate: (out) => tf.sigmoid(out.rank >= 2 && out.shape[out.rank - 1] === 1 ? out.squeeze([out.rank - 1]) : out),
+    exportOutput: activatedHead('sigmoid'), // Keras export
     decode: (p) => Array.from(p.dataSync(), round),
     createMetrics: () => createMetrics(metrics, context),
   };
@@ -140,6 +142,7 @@ export function multiclassTask(c: KindConfig<typeof MulticlassOptions>, context?
       return softmaxCrossEntropy(out, labels, keptPositions(t, labels.shape));
     },
     activate: (out) => tf.softmax(out),
+    exportOutput: activatedHead('softmax'), // Keras export
     decode: (p) => {
       const ids = tf.tidy(() => tf.argMax(p, -1));
       const flat = Array.from(ids.dataSync());
@@ -168,6 +171,7 @@ export function regressionTask(c: KindConfig<typeof RegressionOptions>, context?
     head: { type: c.head.type, options: c.head.options, outputUnits: outputs },
     loss: (out, t) => meanSquaredError(out, labelsOf(c.name, t), t.mask),
     activate: (out) => (outputs === 1 ? out.reshape([-1]) : out),
+    exportOutput: activatedHead('linear'), // Keras export
     decode: (p) => {
       const values = Array.from(p.dataSync(), round);
       if (outputs === 1) return values;

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Batch } from '../data/dataset.js';
 import type { RaggedTargets } from '../data/ragged.js';
+import type { TaskExportContext } from '../export/task-outputs.js';
 import type { Metric } from '../metrics/metric.js';
 import type { Parameter } from '../nn/module.js';
 
@@ -60,6 +61,13 @@ export interface TaskSpec {
   parameters?(): Parameter[];
   /** Key of the labels (and masks, ragged targets) in a batch; default the task name. */
   readonly label?: string;
+
+  // --- Keras export (packages/core/src/export) ---
+  /**
+   * `combine` then `activate` as tfjs layers on the heads' symbolic logits: what the exported model outputs for this
+   * task (`predict`'s values). Its last layer is named `ctx.outputName`. Absent: the task cannot be exported.
+   */
+  exportOutput?(heads: tf.SymbolicTensor[], ctx: TaskExportContext): tf.SymbolicTensor;
 }
 
 export interface DecodeContext {

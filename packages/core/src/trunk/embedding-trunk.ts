@@ -117,6 +117,19 @@ export class EmbeddingTrunk implements Trunk {
   parameters(): Parameter[] {
     return [...this.categorical, ...this.multi].flatMap((e) => e.table.parameters()).concat(this.mlp?.parameters() ?? []);
   }
+
+  /** Read-only view of the parts in `apply`'s order, for the Keras export. */
+  exportSpec(): EmbeddingTrunkParts {
+    return { categorical: this.categorical, multi: this.multi, dense: this.dense, mlp: this.mlp };
+  }
+}
+
+/** An embedding trunk's parts: tables of single- and multi-valued inputs, dense inputs, the optional MLP. */
+export interface EmbeddingTrunkParts {
+  readonly categorical: ReadonlyArray<{ readonly input: string; readonly table: FieldEmbedding }>;
+  readonly multi: ReadonlyArray<{ readonly input: string; readonly table: FieldEmbedding }>;
+  readonly dense: readonly string[];
+  readonly mlp: Mlp | undefined;
 }
 
 function need(inputs: Inputs, name: string): tf.Tensor {

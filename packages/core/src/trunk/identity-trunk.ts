@@ -25,4 +25,9 @@ export class IdentityTrunk implements Trunk {
   parameters(): Parameter[] {
     return [];
   }
+
+  /** Read-only view of the parts, for the Keras export. */
+  exportSpec(): { readonly input: string } {
+    return { input: this.input };
+  }
 }

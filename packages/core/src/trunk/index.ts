@@ -7,7 +7,7 @@ trunkRegistry.register('mlp', (options, ctx) => new MlpTrunk(options, ctx));
 trunkRegistry.register('embedding', (options, ctx) => new EmbeddingTrunk(options, ctx));
 trunkRegistry.register('identity', (options, ctx) => new IdentityTrunk(options, ctx));
 
-export { EmbeddingTrunk, EmbeddingTrunkOptions } from './embedding-trunk.js';
+export { EmbeddingTrunk, EmbeddingTrunkOptions, type EmbeddingTrunkParts } from './embedding-trunk.js';
 export { IdentityTrunk } from './identity-trunk.js';
 export { MlpTrunk, MlpTrunkOptions } from './mlp-trunk.js';
 export {

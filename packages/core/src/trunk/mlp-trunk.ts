@@ -33,4 +33,9 @@ export class MlpTrunk implements Trunk {
   parameters(): Parameter[] {
     return this.mlp.parameters();
   }
+
+  /** Read-only view of the parts, for the Keras export. */
+  exportSpec(): { readonly input: string; readonly mlp: Mlp } {
+    return { input: this.input, mlp: this.mlp };
+  }
 }

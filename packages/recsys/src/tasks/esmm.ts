@@ -1,10 +1,12 @@
 import {
+  activatedHead,
   BinaryOptions,
   binaryCrossEntropy,
   createMetrics,
   createTask,
   type KindConfig,
   type MetricSpec,
+  productOfSigmoids,
   TaskConfig,
   type TaskSpec,
   taskKind,
@@ -38,6 +40,7 @@ export function esmmCvrTask(c: ParsedTask): TaskSpec {
     label: c.label,
     head: { type: c.head.type, options: c.head.options, outputUnits: 1 },
     activate: (out) => tf.sigmoid(out.reshape([-1])),
+    exportOutput: activatedHead('sigmoid'),
     decode: decodeProbabilities,
     createMetrics: () => createMetrics(metrics),
   };
@@ -59,6 +62,7 @@ export function esmmCtcvrTask(c: ParsedTask, heads: { ctr: string; cvr: string }
       return binaryCrossEntropy(p, t.labels, t.mask);
     },
     activate: (p) => p.reshape([-1]),
+    exportOutput: productOfSigmoids, // the same product as stock Activation(sigmoid) ×2 → Multiply
     decode: decodeProbabilities,
     createMetrics: () => createMetrics(metrics),
   };
