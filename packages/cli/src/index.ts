@@ -3,5 +3,5 @@
  * argument parsing, progress bars, Ctrl-C checkpointing, metrics.json. Kept out of `@polytask/core` so a library
  * user installs no command-line dependencies.
  */
-export { type DomainCliOptions, type MetricsReport, type ReportWriter, runDomainCli } from './run-domain-cli.js';
+export { type DomainCliOptions, ENVIRONMENT_HELP, type MetricsReport, type ReportWriter, runDomainCli } from './run-domain-cli.js';
 export { TerminalProgress } from './terminal-progress.js';
