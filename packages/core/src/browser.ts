@@ -3,6 +3,8 @@
  * and layers, trunks, heads, sharing architectures, task kinds, weightings, the joint step, metrics, in-memory
  * datasets and the config schemas. Nothing here imports a `node:` module, so a bundler can use it as is; the Node
  * parts (Trainer and its file callbacks, checkpoints, loadModel, backend selection) are in `@polytask/core`.
+ *
+ * @module @polytask/core/browser
  */
 export * from './arch/index.js';
 export { type Catalog, type CatalogEntry, describeOptions, formatCatalog, type OptionInfo, registryCatalog } from './config/catalog.js';

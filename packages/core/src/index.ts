@@ -8,6 +8,8 @@
  * `Trainer` runs the joint optimizer over them; `loadModel` turns a trained model folder back into predictions; a
  * `DomainAdapter` is what a domain supplies to get its command-line app (`@polytask/cli`).
  * Everything that runs without Node (no `node:` imports) is also exported from `@polytask/core/browser`.
+ *
+ * @module @polytask/core
  */
 export * from './backend/index.js';
 export * from './browser.js';

@@ -8,6 +8,8 @@
  * - ESMM tasks (`esmm-cvr`, `esmm-ctcvr`) next to core's binary tasks, AUC/logloss/GAUC metrics;
  * - `recsysDomain`: the DomainAdapter behind `polytask-recsys train | eval | predict`;
  * - `loadRecsysModel(dir)`: a trained model that scores raw records in one call.
+ *
+ * @module @polytask/recsys
  */
 
 export { parseRecsysPreprocessing, RecsysPreprocessing, type RecsysState, recsysDomain } from './adapter.js';
