@@ -1,4 +1,4 @@
-import { createReadStream, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createReadStream, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import {
@@ -13,22 +13,19 @@ import {
   ExitCode,
   evaluate,
   exportFormatRegistry,
+  formatCatalog,
   loadConfigFile,
-  loadWeights,
+  loadModel,
   logInfo,
-  type MultiTaskModel,
   PolytaskError,
   RunConfig,
-  readModelJson,
+  registryCatalog,
   selectBackend,
-  type TaskSpec,
   Trainer,
   UsageError,
-  validate,
   writeFileAtomic,
   writeFolderAtomic,
 } from '@polytask/core';
-import * as tf from '@tensorflow/tfjs';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { TerminalProgress } from './terminal-progress.js';
 
@@ -133,32 +130,10 @@ async function train<P>(domain: DomainAdapter<P>, opts: Record<string, unknown>)
   model.dispose();
 }
 
-/** `--model`: a model folder, or the `--out` folder of a train run (its `model/`). */
-function modelFolder(arg: string): string {
-  const dir = resolve(arg);
-  return !existsSync(join(dir, 'model.json')) && existsSync(join(dir, 'model', 'model.json')) ? join(dir, 'model') : dir;
-}
-
-/** Rebuilds a trained model from its folder. */
-function loadTrained<P>(
-  domain: DomainAdapter<P>,
-  modelDir: string,
-): { model: MultiTaskModel; config: RunConfig; tasks: TaskSpec[]; preprocessing: P; dataSpec: DataSpec } {
-  const json = readModelJson(modelDir);
-  const file = join(modelDir, 'model.json');
-  const config = validate(RunConfig, json.config, file);
-  const preprocessing = domain.parsePreprocessing(json.preprocessing, file);
-  const tasks = domain.createTasks(config, preprocessing);
-  const model = createModel({ ...config.model, seed: config.seed }, tasks, json.dataSpec);
-  loadWeights(modelDir, model);
-  return { model, config, tasks, preprocessing, dataSpec: json.dataSpec };
-}
-
 async function evalCommand<P>(domain: DomainAdapter<P>, opts: Record<string, unknown>): Promise<void> {
   const started = performance.now();
-  const modelDir = modelFolder(String(opts.model));
   const backend = await selectBackend({ backend: opts.backend as string | undefined });
-  const { model, config, preprocessing } = loadTrained(domain, modelDir);
+  const { model, config, preprocessing, dir: modelDir } = loadModel(String(opts.model), domain);
   const data = await domain.loadData(config, {
     configDir: modelDir,
     configFile: join(modelDir, 'model.json'),
@@ -180,9 +155,8 @@ async function evalCommand<P>(domain: DomainAdapter<P>, opts: Record<string, unk
 }
 
 async function predict<P>(domain: DomainAdapter<P>, opts: Record<string, unknown>): Promise<void> {
-  const modelDir = modelFolder(String(opts.model));
   await selectBackend({ backend: opts.backend as string | undefined });
-  const { model, config, preprocessing } = loadTrained(domain, modelDir);
+  const trained = loadModel(String(opts.model), domain);
   const inputName = opts.input === undefined || opts.input === '-' ? '<stdin>' : String(opts.input);
   const stream = inputName === '<stdin>' ? process.stdin : createReadStream(inputName);
   const lines = createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY });
@@ -192,12 +166,8 @@ async function predict<P>(domain: DomainAdapter<P>, opts: Record<string, unknown
   const flush = () => {
     if (records.length === 0) return;
     const numbers = lineNumbers;
-    const inputs = domain.encodeRecords(records, config, preprocessing, (i) => `${inputName}:${numbers[i]}`);
-    const predictions = model.predict(inputs);
-    const decoded = Object.fromEntries(model.tasks.map((t) => [t.name, t.decode(predictions[t.name]!)]));
-    tf.dispose([...Object.values(inputs), ...Object.values(predictions)]);
-    const out = records.map((_, i) => JSON.stringify(Object.fromEntries(model.tasks.map((t) => [t.name, decoded[t.name]![i]]))));
-    process.stdout.write(`${out.join('\n')}\n`);
+    const predictions = trained.predict(records, { source: (i) => `${inputName}:${numbers[i]}`, batchSize });
+    process.stdout.write(`${predictions.map((p) => JSON.stringify(p)).join('\n')}\n`);
     records = [];
     lineNumbers = [];
   };
@@ -214,7 +184,7 @@ async function predict<P>(domain: DomainAdapter<P>, opts: Record<string, unknown
     if (records.length >= batchSize) flush();
   }
   flush();
-  model.dispose();
+  trained.dispose();
 }
 
 /** `export`: a trained model in a portable format (tfjs-layers: model.json + weights.bin + preprocessing.json). */
@@ -223,9 +193,8 @@ async function exportCommand<P>(domain: DomainAdapter<P>, opts: Record<string, u
   if (!exportFormatRegistry.has(format)) {
     throw new UsageError(`unknown export format "${format}"; known: ${exportFormatRegistry.names().join(', ')}`);
   }
-  const modelDir = modelFolder(String(opts.model));
   await selectBackend({ backend: opts.backend as string | undefined });
-  const { model, config, preprocessing, dataSpec } = loadTrained(domain, modelDir);
+  const { model, config, preprocessing, dataSpec } = loadModel(String(opts.model), domain);
   try {
     const files = await exportFormatRegistry.get(format)(model, {
       config: { ...config.model, seed: config.seed },
@@ -247,6 +216,39 @@ export type ReportWriter = (runDir: string, outDir?: string) => Promise<{ markdo
 export interface DomainCliOptions {
   /** Adds `report --run DIR [--out DIR]`; kept out of core so core does not pull in the chart renderer. */
   readonly report?: ReportWriter;
+  /** The app's version, printed by `--version` (the app package's own version). */
+  readonly version?: string;
+  /** Example command lines for `--help` (default: one per command, with placeholder paths). */
+  readonly examples?: readonly string[];
+}
+
+/** The environment variables the apps read, for `--help`. */
+export const ENVIRONMENT_HELP: readonly (readonly [string, string])[] = [
+  ['POLYTASK_BACKEND', 'tensorflow-gpu | tensorflow | wasm | cpu: the TensorFlow.js backend (as --backend)'],
+  ['POLYTASK_LOG', 'silent | info | debug: how much is logged (silent also hides progress)'],
+  ['POLYTASK_DEBUG', '1: print stack traces with errors'],
+  ['POLYTASK_NATIVE', '0: do not load the @polytask/cpu-kernels BLAS addon'],
+];
+
+function helpEpilogue(app: string, options: DomainCliOptions): string {
+  const examples = options.examples ?? [
+    `${app} train --config run.yaml --out runs/a`,
+    `${app} eval --model runs/a --data data/ --split test --out runs/a-eval`,
+    `${app} predict --model runs/a --input records.jsonl > predictions.jsonl`,
+    `${app} list   # what a config can name, with options and defaults`,
+    ...(options.report ? [`${app} report --run runs/a`] : []),
+  ];
+  const width = Math.max(...ENVIRONMENT_HELP.map(([name]) => name.length));
+  return [
+    '',
+    'Examples:',
+    ...examples.map((e) => `  $ ${e}`),
+    '',
+    'Environment:',
+    ...ENVIRONMENT_HELP.map(([name, text]) => `  ${name.padEnd(width)}  ${text}`),
+    '',
+    'Exit codes: 0 success, 1 failure (including bad data), 2 bad usage or an invalid config; 130 interrupted (resume with --resume).',
+  ].join('\n');
 }
 
 /**
@@ -258,11 +260,14 @@ export async function runDomainCli<P>(
   argv: readonly string[] = process.argv,
   options: DomainCliOptions = {},
 ): Promise<number> {
-  const program = new Command(`polytask-${domain.name}`)
+  const app = `polytask-${domain.name}`;
+  const program = new Command(app)
     .description(`Multi-task ${domain.name} models: train, evaluate, predict, export${options.report ? ', report' : ''}`)
+    .addHelpText('after', helpEpilogue(app, options))
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) })
     .showHelpAfterError(false);
+  if (options.version !== undefined) program.version(options.version, '-V, --version', 'print the version');
   const backendOption = '--backend <name>';
   const backendHelp = 'tensorflow-gpu | tensorflow | wasm | cpu (default: best available; env POLYTASK_BACKEND)';
   program
@@ -301,6 +306,14 @@ export async function runDomainCli<P>(
     .requiredOption('--out <dir>', 'output folder (replaced atomically)')
     .option(backendOption, backendHelp)
     .action((opts) => exportCommand(domain, opts));
+  program
+    .command('list')
+    .description('registered trunks, architectures, heads, task kinds, weightings and metrics, with their options and defaults')
+    .option('--json', 'as one JSON object')
+    .action((opts: { json?: boolean }) => {
+      const catalog = registryCatalog();
+      process.stdout.write(opts.json ? `${JSON.stringify(catalog)}\n` : formatCatalog(catalog));
+    });
   const report = options.report;
   if (report) {
     program

@@ -5,27 +5,30 @@
  * - tasks (head, loss, metrics, direction): `taskRegistry`, `headRegistry`, `metricRegistry`;
  * - architecture (what is shared): `trunkRegistry`, `architectureRegistry`;
  * - weighting (how tasks combine): `weightingRegistry`.
- * `Trainer` runs the joint optimizer over them; a `DomainAdapter` is what a domain supplies to get its command-line app (`@polytask/cli`).
+ * `Trainer` runs the joint optimizer over them; `loadModel` turns a trained model folder back into predictions; a
+ * `DomainAdapter` is what a domain supplies to get its command-line app (`@polytask/cli`).
+ * Everything that runs without Node (no `node:` imports) is also exported from `@polytask/core/browser`.
+ *
+ * @module @polytask/core
  */
-export * from './arch/index.js';
 export * from './backend/index.js';
-export * from './config/index.js';
-export * from './data/index.js';
-export * from './domain/index.js';
+export * from './browser.js';
+export { describeIssues, loadConfigFile, validate } from './config/load-config.js';
 export * from './export/index.js';
-export * from './heads/index.js';
 export * from './io/index.js';
-export * from './metrics/index.js';
-export * from './model/index.js';
-export * from './nn/index.js';
-export * from './optim/index.js';
-export { type LayoutEntry, ParameterLayout } from './params/parameter-layout.js';
-export { type TwoTaskOptions, twoTaskProblem } from './synthetic/two-task.js';
-export * from './tasks/index.js';
-export * from './train/index.js';
-export * from './trunk/index.js';
-export { DataError, ExitCode, PolytaskError, UsageError } from './util/errors.js';
-export { type LogLevel, logDebug, logInfo, logLevel, setLogLevel } from './util/log.js';
-export { Registry } from './util/registry.js';
-export { Rng, type RngState } from './util/rng.js';
-export * from './weighting/index.js';
+export { HistoryFile } from './train/history-file.js';
+export {
+  type CosineRecord,
+  type EpochRecord,
+  epochLine,
+  epochLogs,
+  parseHistory,
+  RunFormatError,
+  readHistory,
+  type StepRecord,
+  stepLine,
+  type TrainingHistory,
+} from './train/history-record.js';
+export { ModelCheckpoint, type ModelCheckpointOptions } from './train/model-checkpoint.js';
+export { fmt, formatSeconds, ProgressLogger } from './train/progress.js';
+export { type FitResult, Trainer, type TrainerOptions } from './train/trainer.js';

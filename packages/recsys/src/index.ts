@@ -6,7 +6,10 @@
  *   multi-valued fields), fitted on the training rows and serialized with the model;
  * - dataset presets `census-income-kdd` and `ali-ccp`, and `loadRecsysData` for any CSV described in config;
  * - ESMM tasks (`esmm-cvr`, `esmm-ctcvr`) next to core's binary tasks, AUC/logloss/GAUC metrics;
- * - `recsysDomain`: the DomainAdapter behind `polytask-recsys train | eval | predict`.
+ * - `recsysDomain`: the DomainAdapter behind `polytask-recsys train | eval | predict`;
+ * - `loadRecsysModel(dir)`: a trained model that scores raw records in one call.
+ *
+ * @module @polytask/recsys
  */
 
 export { parseRecsysPreprocessing, RecsysPreprocessing, type RecsysState, recsysDomain } from './adapter.js';
@@ -51,5 +54,7 @@ export {
   OOV_ID,
 } from './features/schema.js';
 export { fnv1a, hashId, Vocabulary } from './features/vocabulary.js';
+export { loadRecsysModel } from './load-recsys-model.js';
+export { recsysRunConfigJsonSchema } from './run-config-schema.js';
 export { type SyntheticImpressionOptions, type SyntheticImpressions, syntheticImpressions } from './synthetic/impressions.js';
 export { buildTasks, esmmCtcvrTask, esmmCvrTask, recsysMetrics, type TaskBuildOptions } from './tasks/esmm.js';

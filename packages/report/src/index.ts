@@ -1,3 +1,9 @@
+/**
+ * @polytask/report — a training run folder → loss, task-weight, gradient-conflict and metric charts (PNG), report.md
+ * and summary.json.
+ *
+ * @module @polytask/report
+ */
 // The history format is core's (the trainer writes it); re-exported so report users need one import.
 export {
   type CosineRecord,

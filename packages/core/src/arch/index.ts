@@ -1,14 +1,16 @@
 import { architectureRegistry } from './architecture.js';
-import { CrossStitch } from './cross-stitch.js';
-import { HardSharing } from './hard-sharing.js';
-import { Mmoe } from './mmoe.js';
-import { Ple } from './ple.js';
+import { CrossStitch, CrossStitchOptions } from './cross-stitch.js';
+import { HardSharing, HardSharingOptions } from './hard-sharing.js';
+import { Mmoe, MmoeOptions } from './mmoe.js';
+import { Ple, PleOptions } from './ple.js';
 
-architectureRegistry.register('hard', (options, ctx) => new HardSharing(options, ctx));
-architectureRegistry.register('mmoe', (options, ctx) => new Mmoe(options, ctx));
-architectureRegistry.register('ple', (options, ctx) => new Ple(options, ctx));
-architectureRegistry.register('cgc', (options, ctx) => new Ple({ ...options, levels: 1 }, ctx));
-architectureRegistry.register('cross-stitch', (options, ctx) => new CrossStitch(options, ctx));
+architectureRegistry.register('hard', (options, ctx) => new HardSharing(options, ctx), { options: HardSharingOptions });
+architectureRegistry.register('mmoe', (options, ctx) => new Mmoe(options, ctx), { options: MmoeOptions });
+architectureRegistry.register('ple', (options, ctx) => new Ple(options, ctx), { options: PleOptions });
+architectureRegistry.register('cgc', (options, ctx) => new Ple({ ...options, levels: 1 }, ctx), {
+  options: PleOptions.omit({ levels: true }),
+});
+architectureRegistry.register('cross-stitch', (options, ctx) => new CrossStitch(options, ctx), { options: CrossStitchOptions });
 
 export {
   type ArchitectureBuildContext,

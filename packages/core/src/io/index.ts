@@ -9,3 +9,4 @@ export {
   saveModel,
   type TrainingState,
 } from './checkpoint.js';
+export { type LoadedModel, loadModel, modelDirOf, type Prediction, type PredictOptions } from './load-model.js';

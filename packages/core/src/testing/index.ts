@@ -1,3 +1,8 @@
+/**
+ * @polytask/core/testing — helpers for testing models and extensions: tensor-leak checks, numerical gradients.
+ *
+ * @module @polytask/core/testing
+ */
 import * as tf from '@tensorflow/tfjs';
 import type { GradientWeighting } from '../weighting/weighting.js';
 

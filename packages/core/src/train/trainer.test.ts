@@ -193,4 +193,15 @@ describe('Trainer', () => {
     expect(monitorFor('b')).toBe('b/mse');
     model.dispose();
   });
+
+  it('takes plain option objects and fills every default from the TrainConfig schema', async () => {
+    const model = build();
+    const trainer = new Trainer(model, { train: { epochs: 2 } });
+    expect(trainer.config).toEqual(TrainConfig.parse({ epochs: 2 }));
+    expect(trainer.config.batchSize).toBe(TrainConfig.parse({}).batchSize);
+    const fit = await new Trainer(model, { train: { epochs: 2, batchSize: 100 }, progress: false }).fit(data);
+    expect(fit.epochs).toBe(2);
+    expect(fit.steps).toBe(6); // 300 samples in batches of 100, twice
+    model.dispose();
+  });
 });

@@ -1,11 +1,11 @@
-import { EmbeddingTrunk } from './embedding-trunk.js';
-import { IdentityTrunk } from './identity-trunk.js';
-import { MlpTrunk } from './mlp-trunk.js';
+import { EmbeddingTrunk, EmbeddingTrunkOptions } from './embedding-trunk.js';
+import { IdentityTrunk, IdentityTrunkOptions } from './identity-trunk.js';
+import { MlpTrunk, MlpTrunkOptions } from './mlp-trunk.js';
 import { trunkRegistry } from './trunk.js';
 
-trunkRegistry.register('mlp', (options, ctx) => new MlpTrunk(options, ctx));
-trunkRegistry.register('embedding', (options, ctx) => new EmbeddingTrunk(options, ctx));
-trunkRegistry.register('identity', (options, ctx) => new IdentityTrunk(options, ctx));
+trunkRegistry.register('mlp', (options, ctx) => new MlpTrunk(options, ctx), { options: MlpTrunkOptions });
+trunkRegistry.register('embedding', (options, ctx) => new EmbeddingTrunk(options, ctx), { options: EmbeddingTrunkOptions });
+trunkRegistry.register('identity', (options, ctx) => new IdentityTrunk(options, ctx), { options: IdentityTrunkOptions });
 
 export { EmbeddingTrunk, EmbeddingTrunkOptions, type EmbeddingTrunkParts } from './embedding-trunk.js';
 export { IdentityTrunk } from './identity-trunk.js';

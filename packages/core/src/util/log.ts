@@ -3,14 +3,22 @@ export type LogLevel = 'silent' | 'info' | 'debug';
 
 const LEVELS: readonly LogLevel[] = ['silent', 'info', 'debug'];
 
+/** Node's process when there is one: a browser bundle of core has none, and logs go to the console there. */
+const nodeProcess = (globalThis as { process?: Pick<NodeJS.Process, 'env' | 'stderr'> }).process;
+
+function write(line: string): void {
+  if (nodeProcess?.stderr) nodeProcess.stderr.write(`${line}\n`);
+  else console.error(line);
+}
+
 function levelFromEnv(raw: string | undefined): LogLevel {
   if (raw === undefined || raw === '') return 'info';
   if ((LEVELS as readonly string[]).includes(raw)) return raw as LogLevel;
-  process.stderr.write(`[polytask] POLYTASK_LOG="${raw}" is not one of ${LEVELS.join(', ')}; using info\n`);
+  write(`[polytask] POLYTASK_LOG="${raw}" is not one of ${LEVELS.join(', ')}; using info`);
   return 'info';
 }
 
-const env = { level: levelFromEnv(process.env.POLYTASK_LOG) };
+const env = { level: levelFromEnv(nodeProcess?.env?.POLYTASK_LOG) };
 
 export function setLogLevel(level: LogLevel): void {
   env.level = level;
@@ -21,9 +29,9 @@ export function logLevel(): LogLevel {
 }
 
 export function logInfo(message: string): void {
-  if (env.level !== 'silent') process.stderr.write(`[polytask] ${message}\n`);
+  if (env.level !== 'silent') write(`[polytask] ${message}`);
 }
 
 export function logDebug(message: string): void {
-  if (env.level === 'debug') process.stderr.write(`[polytask] ${message}\n`);
+  if (env.level === 'debug') write(`[polytask] ${message}`);
 }

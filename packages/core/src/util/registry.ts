@@ -1,9 +1,20 @@
+import type { z } from 'zod';
+
+/** How an entry was registered: `options` is the schema of its config `options` (shown by `list`, the JSON Schema). */
+export interface RegisterOptions {
+  /** Replace an entry already registered under the name. */
+  readonly override?: boolean;
+  /** The zod schema its `options` are parsed with: defaults and types for `polytask-<domain> list`. */
+  readonly options?: z.ZodType;
+}
+
 /**
  * A string-keyed registry: pluggable families (weightings, architectures, trunks, heads, tasks, metrics)
  * are looked up by the name used in config, so a new method is one `register` call, not a switch statement.
  */
 export class Registry<T> {
   private readonly entries = new Map<string, T>();
+  private readonly optionSchemas = new Map<string, z.ZodType>();
 
   constructor(readonly family: string) {}
 
@@ -11,12 +22,20 @@ export class Registry<T> {
    * Adds `entry` under `name`. Every registry treats a duplicate name alike: registering the same entry again is a
    * no-op (a module evaluated twice), a different entry under a taken name throws unless `override` says it is meant.
    */
-  register(name: string, entry: T, options: { override?: boolean } = {}): void {
+  register(name: string, entry: T, options: RegisterOptions = {}): void {
     const existing = this.entries.get(name);
     if (existing !== undefined && existing !== entry && !options.override) {
       throw new Error(`${this.family} "${name}" is already registered (pass { override: true } to replace it)`);
     }
     this.entries.set(name, entry);
+    if (options.options) this.optionSchemas.set(name, options.options);
+    else if (existing !== entry) this.optionSchemas.delete(name);
+  }
+
+  /** The schema of the entry's options, when it was registered with one. */
+  optionsSchema(name: string): z.ZodType | undefined {
+    this.get(name);
+    return this.optionSchemas.get(name);
   }
 
   get(name: string): T {

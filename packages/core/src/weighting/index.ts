@@ -1,49 +1,50 @@
-import { createAlignedMtl } from './aligned-mtl.js';
-import { createCaGrad } from './cagrad.js';
-import { createDbMtl } from './db-mtl.js';
-import { createDwa } from './dwa.js';
+import type { z } from 'zod';
+import { AlignedMtlOptions, createAlignedMtl } from './aligned-mtl.js';
+import { CaGradOptions, createCaGrad } from './cagrad.js';
+import { createDbMtl, DbMtlOptions } from './db-mtl.js';
+import { createDwa, DwaOptions } from './dwa.js';
 import { createEw } from './ew.js';
-import { createFamo } from './famo.js';
-import { createGls } from './gls.js';
-import { createGradDrop } from './graddrop.js';
-import { createGradNorm } from './gradnorm.js';
-import { createGradVac } from './gradvac.js';
-import { createImtl } from './imtl.js';
-import { createMgda, createMgdaUb } from './mgda.js';
-import { createNashMtl } from './nash-mtl.js';
-import { createPcGrad } from './pcgrad.js';
-import { createRlw } from './rlw.js';
-import { createStch } from './stch.js';
-import { createUpGrad } from './upgrad.js';
-import { createUw } from './uw.js';
+import { createFamo, FamoOptions } from './famo.js';
+import { createGls, GlsOptions } from './gls.js';
+import { createGradDrop, GradDropOptions } from './graddrop.js';
+import { createGradNorm, GradNormOptions } from './gradnorm.js';
+import { createGradVac, GradVacOptions } from './gradvac.js';
+import { createImtl, ImtlOptions } from './imtl.js';
+import { createMgda, createMgdaUb, MgdaOptions } from './mgda.js';
+import { createNashMtl, NashMtlOptions } from './nash-mtl.js';
+import { createPcGrad, PcGradOptions } from './pcgrad.js';
+import { createRlw, RlwOptions } from './rlw.js';
+import { createStch, StchOptions } from './stch.js';
+import { createUpGrad, UpGradOptions } from './upgrad.js';
+import { createUw, UwOptions } from './uw.js';
 import { type WeightingFactory, weightingRegistry } from './weighting.js';
 
 /** LibMTL names, plus dashed aliases where LibMTL's docs/papers spell them that way. */
-const methods: ReadonlyArray<readonly [string, WeightingFactory]> = [
+const methods: ReadonlyArray<readonly [string, WeightingFactory, z.ZodType?]> = [
   ['EW', createEw],
-  ['UW', createUw],
-  ['DWA', createDwa],
-  ['GLS', createGls],
-  ['RLW', createRlw],
-  ['FAMO', createFamo],
-  ['STCH', createStch],
-  ['GradNorm', createGradNorm],
-  ['DB_MTL', createDbMtl],
-  ['DB-MTL', createDbMtl],
-  ['MGDA', createMgda],
-  ['MGDA-UB', createMgdaUb],
-  ['PCGrad', createPcGrad],
-  ['GradVac', createGradVac],
-  ['GradDrop', createGradDrop],
-  ['CAGrad', createCaGrad],
-  ['IMTL', createImtl],
-  ['Nash_MTL', createNashMtl],
-  ['Nash-MTL', createNashMtl],
-  ['Aligned_MTL', createAlignedMtl],
-  ['Aligned-MTL', createAlignedMtl],
-  ['UPGrad', createUpGrad],
+  ['UW', createUw, UwOptions],
+  ['DWA', createDwa, DwaOptions],
+  ['GLS', createGls, GlsOptions],
+  ['RLW', createRlw, RlwOptions],
+  ['FAMO', createFamo, FamoOptions],
+  ['STCH', createStch, StchOptions],
+  ['GradNorm', createGradNorm, GradNormOptions],
+  ['DB_MTL', createDbMtl, DbMtlOptions],
+  ['DB-MTL', createDbMtl, DbMtlOptions],
+  ['MGDA', createMgda, MgdaOptions],
+  ['MGDA-UB', createMgdaUb, MgdaOptions],
+  ['PCGrad', createPcGrad, PcGradOptions],
+  ['GradVac', createGradVac, GradVacOptions],
+  ['GradDrop', createGradDrop, GradDropOptions],
+  ['CAGrad', createCaGrad, CaGradOptions],
+  ['IMTL', createImtl, ImtlOptions],
+  ['Nash_MTL', createNashMtl, NashMtlOptions],
+  ['Nash-MTL', createNashMtl, NashMtlOptions],
+  ['Aligned_MTL', createAlignedMtl, AlignedMtlOptions],
+  ['Aligned-MTL', createAlignedMtl, AlignedMtlOptions],
+  ['UPGrad', createUpGrad, UpGradOptions],
 ];
-for (const [name, factory] of methods) weightingRegistry.register(name, factory);
+for (const [name, factory, options] of methods) weightingRegistry.register(name, factory, { options });
 
 export { AlignedMtlOptions, alignedMtlWeights, createAlignedMtl } from './aligned-mtl.js';
 export { CaGradOptions, createCaGrad } from './cagrad.js';

@@ -1,0 +1,163 @@
+// What a new user gets from npm: every published package is packed (publint --strict and arethetypeswrong clean,
+// scripts/check-pack.mjs), the tarballs are installed with plain npm into an empty project outside the workspace,
+// and that project trains a two-task model through the public API, loads it with loadRecsysModel, predicts, and runs
+// the installed `polytask-recsys` bin: --version, --help, train, predict, report. The native addon is not built
+// there (POLYTASK_SKIP_NATIVE=1): the install must not need it. About a minute; builds first (tsc -b, incremental).
+import { execFile, execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const REPO = resolve(import.meta.dirname, '../../..');
+const DEMO = join(REPO, 'datasets/recsys/demo');
+const work = mkdtempSync(join(tmpdir(), 'polytask-pack-install-'));
+const project = join(work, 'project');
+const env = { ...process.env, POLYTASK_SKIP_NATIVE: '1', POLYTASK_LOG: 'silent', npm_config_fund: 'false', npm_config_audit: 'false' };
+
+let tarballs: Record<string, string> = {};
+
+/** Runs a command in the installed project; resolves with its stdout, rejects with its stderr. */
+async function inProject(cmd: string, args: string[]): Promise<string> {
+  const { stdout } = await run(cmd, args, { cwd: project, env, maxBuffer: 64 << 20 });
+  return stdout;
+}
+const bin = (...args: string[]) => inProject(join(project, 'node_modules/.bin/polytask-recsys'), args);
+
+/** The library path as a user writes it: a two-task config, core's Trainer, recsys' data and loader. */
+const LIBRARY_SCRIPT = `
+import { createModel, RunConfig, selectBackend, Trainer } from '@polytask/core';
+import { loadRecsysModel, recsysDomain } from '@polytask/recsys';
+import { readFileSync } from 'node:fs';
+
+await selectBackend();
+const config = RunConfig.parse({
+  seed: 2,
+  data: {
+    root: ${JSON.stringify(DEMO)},
+    files: { train: 'train.csv', valid: 'valid.csv', test: 'test.csv' },
+    features: [
+      { name: 'user_id', type: 'categorical', minCount: 2 },
+      { name: 'category', type: 'categorical', hashBuckets: 16 },
+      { name: 'price', type: 'numeric', log: true, standardize: true },
+    ],
+    labels: { click: { column: 'click' }, purchase: { column: 'purchase' } },
+  },
+  tasks: [{ name: 'click', type: 'binary' }, { name: 'purchase', type: 'binary' }],
+  model: { trunk: { type: 'embedding', options: { embeddingDim: 4 } }, architecture: { type: 'mmoe', options: { experts: 2, expertUnits: [8] } } },
+  train: { epochs: 2, batchSize: 128 },
+});
+const data = await recsysDomain.loadData(config, { configDir: process.cwd() });
+const train = data.splits[data.trainSplit];
+const model = createModel({ ...config.model, seed: config.seed }, data.tasks, train.spec);
+const meta = { config, preprocessing: recsysDomain.serializePreprocessing(data.preprocessing), dataSpec: train.spec };
+const fit = await new Trainer(model, { train: config.train, outDir: 'runs/lib', progress: false, modelMeta: meta }).fit(train, data.splits[data.validSplit]);
+model.dispose();
+const trained = loadRecsysModel('runs/lib');
+const records = readFileSync('records.jsonl', 'utf8').trim().split('\\n').map((l) => JSON.parse(l));
+process.stdout.write(JSON.stringify({ epochs: fit.epochs, tasks: trained.tasks.map((t) => t.name), predictions: trained.predict(records) }));
+trained.dispose();
+`;
+
+/** Raw impressions (CSV columns as strings) the way a client sends them. */
+function records(n: number): Record<string, string>[] {
+  const [head, ...rows] = readFileSync(join(DEMO, 'test.csv'), 'utf8').trim().split('\n');
+  const cols = head!.split(',');
+  return rows.slice(0, n).map((row) => Object.fromEntries(row.split(',').map((v, i) => [cols[i]!, v])));
+}
+
+beforeAll(async () => {
+  const built = ['packages/core', 'packages/cli', 'packages/recsys', 'packages/report', 'apps/recsys'];
+  await run(join(REPO, 'node_modules/.bin/tsc'), ['-b', ...built], { cwd: REPO });
+  const { stdout } = await run('node', [join(REPO, 'scripts/check-pack.mjs'), '--out', join(work, 'tarballs')], { cwd: REPO, env });
+  tarballs = (JSON.parse(stdout) as { tarballs: Record<string, string> }).tarballs;
+  mkdirSync(project);
+  const dependencies = {
+    ...Object.fromEntries(Object.entries(tarballs).map(([name, file]) => [name, `file:${file}`])),
+    '@tensorflow/tfjs': '4.22.0',
+  };
+  writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'new-user', private: true, type: 'module', dependencies }, null, 2));
+  writeFileSync(
+    join(project, 'records.jsonl'),
+    `${records(3)
+      .map((r) => JSON.stringify(r))
+      .join('\n')}\n`,
+  );
+  writeFileSync(join(project, 'library.mjs'), LIBRARY_SCRIPT);
+  await inProject('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error']);
+}, 480_000);
+
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+describe('packed and installed outside the workspace', () => {
+  it('packs every library package and the recsys CLI, each tarball with LICENSE and README and without tests', () => {
+    expect(Object.keys(tarballs).sort()).toEqual([
+      '@polytask/cli',
+      '@polytask/core',
+      '@polytask/cpu-kernels',
+      '@polytask/recsys',
+      '@polytask/recsys-cli',
+      '@polytask/report',
+    ]);
+    const license = readFileSync(join(REPO, 'LICENSE'), 'utf8');
+    for (const file of Object.values(tarballs)) {
+      const listing = execFileSync('tar', ['tzf', file], { encoding: 'utf8' }).split('\n');
+      expect(listing).toContain('package/README.md');
+      expect(listing.filter((f) => /\.test\.|tsbuildinfo/.test(f))).toEqual([]);
+      expect(execFileSync('tar', ['xzfO', file, 'package/LICENSE'], { encoding: 'utf8' })).toBe(license);
+    }
+  });
+
+  it('installs without the native addon built', () => {
+    expect(existsSync(join(project, 'node_modules/@polytask/cpu-kernels/package.json'))).toBe(true);
+    expect(existsSync(join(project, 'node_modules/@polytask/cpu-kernels/build/Release/cpu_kernels.node'))).toBe(false);
+  });
+
+  it('trains a two-task model through the public API, loads it with loadRecsysModel and predicts raw records', async () => {
+    const out = JSON.parse(await inProject('node', ['library.mjs'])) as {
+      epochs: number;
+      tasks: string[];
+      predictions: Record<string, number>[];
+    };
+    expect(out.epochs).toBe(2);
+    expect(out.tasks).toEqual(['click', 'purchase']);
+    expect(out.predictions).toHaveLength(3);
+    for (const p of out.predictions) {
+      expect(Object.keys(p)).toEqual(['click', 'purchase']);
+      for (const v of Object.values(p)) {
+        expect(v).toBeGreaterThan(0);
+        expect(v).toBeLessThan(1);
+      }
+    }
+    // The installed CLI scores the library-trained model identically.
+    const cli = (await bin('predict', '--model', 'runs/lib', '--input', 'records.jsonl')).trim().split('\n');
+    expect(cli.map((l) => JSON.parse(l))).toEqual(out.predictions);
+  });
+
+  it('the installed bin prints its version and a help with examples and environment variables', async () => {
+    const { version } = JSON.parse(readFileSync(join(REPO, 'apps/recsys/package.json'), 'utf8')) as { version: string };
+    expect((await bin('--version')).trim()).toBe(version);
+    const help = await bin('--help');
+    expect(help).toContain('Examples:');
+    expect(help).toContain('POLYTASK_BACKEND');
+    expect(help).toMatch(/^ {2}report /m);
+  });
+
+  it('runs train, predict and report from the installed bin with the shipped demo config', async () => {
+    const config = join(project, 'node_modules/@polytask/recsys-cli/configs/demo.yaml');
+    await bin('train', '--config', config, '--data', DEMO, '--out', 'runs/cli', '--epochs', '1');
+    const metrics = JSON.parse(readFileSync(join(project, 'runs/cli/metrics.json'), 'utf8')) as {
+      split: string;
+      tasks: Record<string, unknown>;
+    };
+    expect(metrics.split).toBe('test');
+    expect(Object.keys(metrics.tasks).sort()).toEqual(['ctcvr', 'ctr', 'cvr']);
+    const predictions = (await bin('predict', '--model', 'runs/cli', '--input', 'records.jsonl')).trim().split('\n');
+    expect(predictions.map((l) => Object.keys(JSON.parse(l)))).toEqual([0, 1, 2].map(() => ['ctr', 'cvr', 'ctcvr']));
+    const markdown = (await bin('report', '--run', 'runs/cli')).trim();
+    expect(markdown).toBe(join(project, 'runs/cli/report/report.md'));
+    expect(readFileSync(markdown, 'utf8')).toContain('.png');
+  });
+});
