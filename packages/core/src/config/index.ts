@@ -1,4 +1,5 @@
-export { describeIssues, loadConfigFile, validate } from './load-config.js';
+export { describeIssue, describeIssues, fieldPath, loadConfigFile, validate } from './load-config.js';
+export { installUnknownKeyMessages, unknownKeysMessage } from './strict-keys.js';
 export {
   EarlyStoppingConfig,
   OptimizerConfig,

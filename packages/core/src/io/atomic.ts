@@ -17,6 +17,20 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   const tmp = join(dirname(path), `.${basename(path)}.tmp-${process.pid}`);
   writeSynced(tmp, data);
   renameSync(tmp, path);
+  removeLeftovers(path);
+}
+
+/**
+ * Removes what interrupted writes of `path` left beside it (`.NAME.tmp-PID`, `.NAME.old-PID`): called once a write
+ * of `path` has finished, when they can only be stale.
+ */
+export function removeLeftovers(path: string): void {
+  const parent = dirname(path);
+  if (!existsSync(parent)) return;
+  const prefixes = [`.${basename(path)}.tmp-`, `.${basename(path)}.old-`];
+  for (const f of readdirSync(parent)) {
+    if (prefixes.some((p) => f.startsWith(p))) rmSync(join(parent, f), { recursive: true, force: true });
+  }
 }
 
 /**
@@ -36,6 +50,7 @@ export function writeFolderAtomic(dir: string, files: Record<string, string | Ui
   if (hadOld) renameSync(dir, old);
   renameSync(tmp, dir);
   if (hadOld) rmSync(old, { recursive: true, force: true });
+  removeLeftovers(dir);
 }
 
 /** The folder to read: `dir`, or its moved-aside copy when a write was interrupted between renames. */

@@ -1,11 +1,14 @@
-export { resolveFolder, writeFileAtomic, writeFolderAtomic } from './atomic.js';
+export { removeLeftovers, resolveFolder, writeFileAtomic, writeFolderAtomic } from './atomic.js';
 export {
+  DamagedFileError,
   loadCheckpoint,
   loadWeights,
   type ModelJson,
   type ModelMeta,
   readModelJson,
+  readTrainingState,
   saveCheckpoint,
   saveModel,
   type TrainingState,
 } from './checkpoint.js';
+export { canonicalJson, configDifferences, type RunIdentity, runIdentity, sameRun } from './run-identity.js';

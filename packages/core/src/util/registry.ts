@@ -1,3 +1,6 @@
+import { didYouMean } from './did-you-mean.js';
+import { isZodError, OptionsError } from './errors.js';
+
 /**
  * A string-keyed registry: pluggable families (weightings, architectures, trunks, heads, tasks, metrics)
  * are looked up by the name used in config, so a new method is one `register` call, not a switch statement.
@@ -19,12 +22,29 @@ export class Registry<T> {
     this.entries.set(name, entry);
   }
 
+  /**
+   * The entry under `name`. A factory entry comes back wrapped so that a zod error from parsing its options (the
+   * first argument) becomes an {@link OptionsError} naming this family and name.
+   */
   get(name: string): T {
     const entry = this.entries.get(name);
-    if (entry === undefined) {
-      throw new Error(`unknown ${this.family} "${name}"; known: ${this.names().join(', ')}`);
-    }
-    return entry;
+    if (entry === undefined) throw new Error(this.unknownMessage(name));
+    if (typeof entry !== 'function') return entry;
+    const family = this.family;
+    const factory = entry as unknown as (...args: unknown[]) => unknown;
+    return ((...args: unknown[]) => {
+      try {
+        return factory(...args);
+      } catch (e) {
+        if (isZodError(e)) throw new OptionsError(family, name, args[0], e.issues);
+        throw e;
+      }
+    }) as unknown as T;
+  }
+
+  /** `unknown <family> "<name>"` with the closest registered name, or the known ones. */
+  unknownMessage(name: string): string {
+    return `unknown ${this.family} "${name}"${didYouMean(name, this.names())}`;
   }
 
   has(name: string): boolean {
