@@ -1,5 +1,4 @@
 export { describeIssue, describeIssues, fieldPath, loadConfigFile, validate } from './load-config.js';
-export { installUnknownKeyMessages, unknownKeysMessage } from './strict-keys.js';
 export {
   EarlyStoppingConfig,
   OptimizerConfig,
@@ -8,3 +7,4 @@ export {
   ScheduleConfig,
   TrainConfig,
 } from './run-config.js';
+export { installUnknownKeyMessages, unknownKeysMessage } from './strict-keys.js';

@@ -71,24 +71,31 @@ export const TrainConfig = z.strictObject({
   maxSkippedSteps: z.number().int().positive().default(20),
 });
 
-export const RunConfig = z.strictObject({
-  seed: z.number().int().default(0),
-  /** Domain-specific data section; the domain validates it. `root` is replaced by `--data`. */
-  data: z.record(z.string(), z.unknown()).default({}),
-  tasks: z.array(TaskConfig).min(1),
-  model: z.strictObject({
-    trunk: Component,
-    architecture: Component.default({ type: 'hard', options: {} }),
-  }),
-  train: TrainConfig.default(TrainConfig.parse({})),
-}).superRefine((config, ctx) => {
-  const seen = new Map<string, number>();
-  config.tasks.forEach((t, i) => {
-    const first = seen.get(t.name);
-    if (first !== undefined) ctx.addIssue({ code: 'custom', message: `task name "${t.name}" is also tasks[${first}]'s; task names must be unique`, path: ['tasks', i, 'name'] });
-    else seen.set(t.name, i);
+export const RunConfig = z
+  .strictObject({
+    seed: z.number().int().default(0),
+    /** Domain-specific data section; the domain validates it. `root` is replaced by `--data`. */
+    data: z.record(z.string(), z.unknown()).default({}),
+    tasks: z.array(TaskConfig).min(1),
+    model: z.strictObject({
+      trunk: Component,
+      architecture: Component.default({ type: 'hard', options: {} }),
+    }),
+    train: TrainConfig.default(TrainConfig.parse({})),
+  })
+  .superRefine((config, ctx) => {
+    const seen = new Map<string, number>();
+    config.tasks.forEach((t, i) => {
+      const first = seen.get(t.name);
+      if (first !== undefined)
+        ctx.addIssue({
+          code: 'custom',
+          message: `task name "${t.name}" is also tasks[${first}]'s; task names must be unique`,
+          path: ['tasks', i, 'name'],
+        });
+      else seen.set(t.name, i);
+    });
   });
-});
 
 export type RunConfig = z.infer<typeof RunConfig>;
 export type RunConfigInput = z.input<typeof RunConfig>;

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { z } from 'zod';
+import { describeIssues } from '../config/load-config.js';
 import type { MultiTaskModel } from '../model/multi-task-model.js';
 import type { Optimizer, OptimizerState } from '../optim/optimizer.js';
 import type { DataSpec } from '../trunk/trunk.js';
-import { z } from 'zod';
-import { describeIssues } from '../config/load-config.js';
 import { PolytaskError } from '../util/errors.js';
 import { resolveFolder, writeFolderAtomic } from './atomic.js';
 import type { RunIdentity } from './run-identity.js';
@@ -183,7 +183,8 @@ export function readModelJson(dir: string): ModelJson {
   const format = (json as { format?: unknown } | null)?.format;
   if (format !== 'polytask-model') throw new DamagedFileError(file, `not a Polytask model (format ${JSON.stringify(format)})`);
   const shape = ModelJsonShape.safeParse(json);
-  if (!shape.success) throw new DamagedFileError(file, `damaged: ${describeIssues('model.json', shape.error).replace(/^model\.json: /, '')}`);
+  if (!shape.success)
+    throw new DamagedFileError(file, `damaged: ${describeIssues('model.json', shape.error).replace(/^model\.json: /, '')}`);
   return json as ModelJson;
 }
 
@@ -212,7 +213,8 @@ export function readTrainingState(dir: string): TrainingState {
   if (!folder) throw new PolytaskError(`no checkpoint at ${dir}`);
   const file = join(folder, STATE_JSON);
   const parsed = TrainingStateShape.safeParse(readJson(file));
-  if (!parsed.success) throw new DamagedFileError(file, `damaged: ${describeIssues('state.json', parsed.error).replace(/^state\.json: /, '')}`);
+  if (!parsed.success)
+    throw new DamagedFileError(file, `damaged: ${describeIssues('state.json', parsed.error).replace(/^state\.json: /, '')}`);
   return parsed.data as TrainingState;
 }
 

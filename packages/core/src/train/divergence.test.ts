@@ -43,7 +43,12 @@ describe('non-finite losses and gradients', () => {
   it('a diverging run stops with a message naming the task, the step and the last finite values', async () => {
     const model = build();
     const out = mkdtempSync(join(tmpdir(), 'polytask-diverge-'));
-    const trainer = new Trainer(model, { train: { epochs: 3, batchSize: 16, optimizer: { name: 'sgd', lr: 1e12 } }, seed: 1, outDir: out, progress: false });
+    const trainer = new Trainer(model, {
+      train: { epochs: 3, batchSize: 16, optimizer: { name: 'sgd', lr: 1e12 } },
+      seed: 1,
+      outDir: out,
+      progress: false,
+    });
     const error = await trainer.fit(data).then(
       () => undefined,
       (e: unknown) => e,
@@ -54,7 +59,10 @@ describe('non-finite losses and gradients', () => {
     expect(message).toMatch(/last finite losses \(step \d+\): a=[\d.]+, b=[\d.e+]+/);
     expect(message).toContain('train.optimizer.lr (now 1000000000000)');
     // the step that diverged is not in the history
-    const steps = readFileSync(join(out, 'history.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const steps = readFileSync(join(out, 'history.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(steps.every((s: Record<string, unknown>) => s.type !== 'step' || (s['loss/a'] !== null && s['loss/b'] !== null))).toBe(true);
     trainer.dispose();
     model.dispose();

@@ -190,7 +190,9 @@ export class Trainer {
     this.optimizer.guard = guard.allowUpdate;
     const hint = (lr: number) =>
       `try a lower train.optimizer.lr (now ${lr}), ${cfg.clipNorm > 0 ? `a lower train.clipNorm (now ${cfg.clipNorm})` : 'train.clipNorm'} or train.nonFinite: skip; ${
-        checkpointDir && resolveFolder(checkpointDir) ? `the last good checkpoint is kept in ${checkpointDir}` : 'no checkpoint was written yet'
+        checkpointDir && resolveFolder(checkpointDir)
+          ? `the last good checkpoint is kept in ${checkpointDir}`
+          : 'no checkpoint was written yet'
       }`;
 
     let interrupted = false;
