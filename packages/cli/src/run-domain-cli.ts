@@ -185,7 +185,6 @@ async function train<P>(domain: DomainAdapter<P>, opts: Record<string, unknown>)
   } finally {
     process.off('SIGINT', onSignal);
   }
-  if (fit.stopReason) logInfo(fit.stopReason);
   if (fit.skippedSteps > 0) {
     warn(warnings, `${fit.skippedSteps} training steps skipped for a non-finite loss or gradient (train.nonFinite: skip)`);
   }
@@ -316,7 +315,8 @@ export async function runDomainCli<P>(
   const program = new Command(`polytask-${domain.name}`)
     .description(`Multi-task ${domain.name} models: train, evaluate, predict${options.report ? ', report' : ''}`)
     .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) })
+    // usage errors read like every other error: `polytask-<name>: error: ...`, one line
+    .configureOutput({ writeErr: (s) => process.stderr.write(s), outputError: (s, write) => write(`polytask-${domain.name}: ${s}`) })
     .showHelpAfterError(false);
   const backendOption = () =>
     new Option('--backend <name>', 'backend (default: best available; env POLYTASK_BACKEND)').choices([...BACKEND_NAMES]);
