@@ -70,6 +70,7 @@ function dataset(name: string, files: Partial<Record<'train' | 'valid' | 'test',
   return dir;
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: each case edits the config freely, field by field, as a user would
 type Config = Record<string, any>;
 
 function baseConfig(root: string): Config {

@@ -4,7 +4,6 @@ import { createInterface } from 'node:readline';
 import {
   BACKEND_NAMES,
   createModel,
-  DataError,
   type Dataset,
   type DomainAdapter,
   type DomainData,

@@ -63,11 +63,13 @@ const ModelJsonShape = z.object({
     .length(1),
 });
 
-const TrainingStateShape = z.object({
+// loose: the checks cover what resuming reads; anything else (weighting state, later additions) passes through
+const TrainingStateShape = z.looseObject({
   epoch: z.number().int().min(0),
   batchInEpoch: z.number().int().min(0),
   step: z.number().int().min(0),
   rng: z.array(z.number()).length(4),
+  weighting: z.unknown(),
   optimizerSlots: z.array(z.number().int().min(0)),
   optimizerStep: z.number().int().min(0),
   callbacks: z.record(z.string(), z.unknown()),
