@@ -217,7 +217,7 @@ export function readTrainingState(dir: string): TrainingState {
   const parsed = TrainingStateShape.safeParse(readJson(file));
   if (!parsed.success)
     throw new DamagedFileError(file, `damaged: ${describeIssues('state.json', parsed.error).replace(/^state\.json: /, '')}`);
-  return parsed.data as TrainingState;
+  return parsed.data as unknown as TrainingState;
 }
 
 /** Restores a checkpoint's weights and optimizer state; returns the training state. */
