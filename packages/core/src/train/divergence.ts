@@ -1,11 +1,15 @@
 import * as tf from '@tensorflow/tfjs';
 import { PolytaskError } from '../util/errors.js';
 
-/** True when every value of every gradient is finite: one fused check (x·0 is NaN exactly for NaN and ±Inf). */
+/**
+ * True when every value of every tensor is finite, by one sum per tensor and one read: NaN and ±Infinity propagate
+ * through a sum. A sum of finite values that overflows float32 (values near 1e38) also counts as not finite; a
+ * gradient that large is diverged in all but name (its squared norm, as clipping computes it, is already Infinity).
+ */
 export function allFinite(tensors: ReadonlyArray<tf.Tensor | undefined>): boolean {
   const present = tensors.filter((t): t is tf.Tensor => t !== undefined);
   if (present.length === 0) return true;
-  const probe = tf.tidy(() => tf.addN(present.map((t) => tf.sum(tf.mul(t.toFloat(), 0)))));
+  const probe = tf.tidy(() => (present.length === 1 ? tf.sum(present[0]!) : tf.addN(present.map((t) => tf.sum(t)))));
   const value = probe.dataSync()[0]!;
   probe.dispose();
   return Number.isFinite(value);
