@@ -184,14 +184,14 @@ async function train<P>(domain: DomainAdapter<P>, opts: Record<string, unknown>)
   } finally {
     process.off('SIGINT', onSignal);
   }
+  if (fit.interrupted) {
+    throw new PolytaskError(`interrupted at step ${fit.steps}; continue with the same command and --resume`, 130);
+  }
   if (fit.skippedSteps > 0) {
     warn(warnings, `${fit.skippedSteps} training steps skipped for a non-finite loss or gradient (train.nonFinite: skip)`);
   }
   if (!fit.best && data.validSplit) {
     warn(warnings, `no epoch had a finite "${trainer.monitor.name}" on split "${data.validSplit}": model/ holds no best epoch`);
-  }
-  if (fit.interrupted) {
-    throw new PolytaskError(`interrupted at step ${fit.steps}; continue with the same command and --resume`, 130);
   }
   const { name, dataset } = splitFor(data, undefined);
   const ev = await evaluate(model, dataset, { batchSize: config.train.evalBatchSize, tasks: trainer.reportedTasks() });
