@@ -53,6 +53,17 @@ export function writeFolderAtomic(dir: string, files: Record<string, string | Ui
   removeLeftovers(dir);
 }
 
+/**
+ * Finishes what an interrupted `writeFolderAtomic` of `dir` left: a moved-aside copy is renamed back when `dir` is
+ * missing (the crash fell between the two renames), then every leftover temp or old copy is removed. For the
+ * writer of `dir` (a resumed run), never for readers.
+ */
+export function recoverFolder(dir: string): void {
+  const aside = existsSync(dir) ? undefined : resolveFolder(dir);
+  if (aside) renameSync(aside, dir);
+  removeLeftovers(dir);
+}
+
 /** The folder to read: `dir`, or its moved-aside copy when a write was interrupted between renames. */
 export function resolveFolder(dir: string): string | undefined {
   if (existsSync(dir)) return dir;

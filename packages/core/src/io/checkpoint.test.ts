@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createModel } from '../model/multi-task-model.js';
 import { twoTaskProblem } from '../synthetic/two-task.js';
 import { createTask } from '../tasks/task-kinds.js';
-import { resolveFolder, writeFileAtomic, writeFolderAtomic } from './atomic.js';
+import { recoverFolder, resolveFolder, writeFileAtomic, writeFolderAtomic } from './atomic.js';
 import { loadWeights, readModelJson, saveModel } from './checkpoint.js';
 import '../metrics/index.js';
 import '../arch/index.js';
@@ -56,6 +56,19 @@ describe('model folders', () => {
     writeFolderAtomic(dir, { 'a.txt': '1' });
     writeFileAtomic(join(parent, 'metrics.json'), '{}');
     expect(readdirSync(parent).sort()).toEqual(['.other.tmp-4', 'ckpt', 'metrics.json']);
+  });
+
+  it('a resumed writer puts a moved-aside folder back and drops stale temp copies', () => {
+    const parent = mkdtempSync(join(tmpdir(), 'polytask-recover-'));
+    const dir = join(parent, 'model');
+    writeFolderAtomic(dir, { 'a.txt': 'old' });
+    renameSync(dir, join(parent, '.model.old-7'));
+    mkdirSync(join(parent, '.model.tmp-7'));
+    recoverFolder(dir);
+    expect(readdirSync(parent)).toEqual(['model']);
+    expect(readdirSync(dir)).toEqual(['a.txt']);
+    recoverFolder(join(parent, 'absent'));
+    expect(readdirSync(parent)).toEqual(['model']);
   });
 
   it('a damaged model folder names the file and what is wrong', () => {

@@ -1,4 +1,4 @@
-export { removeLeftovers, resolveFolder, writeFileAtomic, writeFolderAtomic } from './atomic.js';
+export { recoverFolder, removeLeftovers, resolveFolder, writeFileAtomic, writeFolderAtomic } from './atomic.js';
 export {
   DamagedFileError,
   loadCheckpoint,

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { TrainConfig } from '../config/run-config.js';
 import type { Dataset } from '../data/dataset.js';
 import { disposeBatch } from '../data/dataset.js';
-import { resolveFolder } from '../io/atomic.js';
+import { recoverFolder, resolveFolder } from '../io/atomic.js';
 import { loadCheckpoint, type ModelMeta, saveCheckpoint, type TrainingState } from '../io/checkpoint.js';
 import { runIdentity, sameRun } from '../io/run-identity.js';
 import { type Direction, deltaMIfDefined } from '../metrics/index.js';
@@ -138,6 +138,9 @@ export class Trainer {
     const identity = runIdentity(this.options.modelMeta?.config ?? { train: cfg }, this.seed);
     const resuming = Boolean(this.options.resume && checkpointDir && resolveFolder(checkpointDir));
     if (resuming) {
+      // the run's own folders: put back what a crash between two renames left aside, drop stale temp copies
+      recoverFolder(checkpointDir!);
+      recoverFolder(join(out!, 'model'));
       state = loadCheckpoint(checkpointDir!, this.model, this.optimizer);
       if (state.run && !sameRun(state.run, identity)) {
         throw new UsageError(
