@@ -241,21 +241,19 @@ export class Trainer {
           if (e instanceof DivergenceError) await emit((c) => c.onTrainEnd?.());
           throw e;
         }
-        if (verdict === 'skip') {
+        if (verdict === 'ok') {
+          result.losses.forEach((l, i) => {
+            state.epochLossSums[i]! += l;
+          });
+          state.epochLossCount += 1;
+        } else {
           logInfo(`step ${state.step + 1} skipped: non-finite loss or gradient (train.nonFinite: skip; ${guard.skipped} so far)`);
-          state.step += 1;
-          b += 1;
-          state.batchInEpoch = b;
-          continue;
         }
-        result.losses.forEach((l, i) => {
-          state.epochLossSums[i]! += l;
-        });
-        state.epochLossCount += 1;
         state.step += 1;
         b += 1;
         state.batchInEpoch = b;
-        await emit((c) => c.onBatchEnd?.(b - 1, stepLogs(record), record));
+        // a skipped step leaves no history line or progress: its update was never applied
+        if (verdict === 'ok') await emit((c) => c.onBatchEnd?.(b - 1, stepLogs(record), record));
         if (this.options.checkpointEverySteps && state.step % this.options.checkpointEverySteps === 0) checkpoint();
         if (this.stopRequested) break;
         if (b % 20 === 0) await new Promise((r) => setImmediate(r)); // let signals and progress through
