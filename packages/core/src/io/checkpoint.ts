@@ -76,6 +76,7 @@ const TrainingStateShape = z.looseObject({
   epochLossSums: z.array(z.number().nullable()),
   epochLossCount: z.number().int().min(0),
   run: z.object({ seed: z.number(), config: z.string() }).optional(),
+  skippedSteps: z.number().int().min(0).optional(),
 });
 
 export const MODEL_JSON = 'model.json';
@@ -124,6 +125,8 @@ export interface TrainingState {
   epochLossCount: number;
   /** The run this checkpoint belongs to; `resume` refuses a checkpoint of another config or seed. */
   run?: RunIdentity;
+  /** Steps dropped so far for a non-finite loss or gradient (`train.nonFinite: skip`). */
+  skippedSteps?: number;
 }
 
 function toBytes(chunks: Float32Array[]): Uint8Array {

@@ -186,10 +186,12 @@ export class Trainer {
       state.weighting = this.weighting.getState();
       state.callbacks = Object.fromEntries(callbacks.filter((c) => c.stateKey && c.getState).map((c) => [c.stateKey!, c.getState!()]));
       state.run = identity;
+      state.skippedSteps = guard.skipped;
       saveCheckpoint(checkpointDir, this.model, this.optimizer, state, this.options.modelMeta);
     };
 
     const guard = new NonFiniteGuard(cfg.nonFinite, cfg.maxSkippedSteps);
+    guard.skipped = state.skippedSteps ?? 0;
     this.optimizer.guard = guard.allowUpdate;
     const hint = (lr: number) =>
       `try a lower train.optimizer.lr (now ${lr}), ${cfg.clipNorm > 0 ? `a lower train.clipNorm (now ${cfg.clipNorm})` : 'train.clipNorm'} or train.nonFinite: skip; ${
