@@ -122,15 +122,21 @@ describe('polytask-recsys on the Ali-CCP sample (ESMM)', () => {
     }
   });
 
-  it('predict names the input line and field of a bad value', async () => {
+  it('predict writes an error record naming the input line and field of a bad value, and predicts the rest', async () => {
     const input = join(work, 'bad.jsonl');
-    writeFileSync(input, `${JSON.stringify({ D508: 0.1 })}\n\n${JSON.stringify({ D508: 'lots' })}\n`);
+    writeFileSync(input, `${JSON.stringify({ id: 'a', D508: 0.1 })}\n\n${JSON.stringify({ id: 'b', D508: 'lots' })}\n[1, 2]\n`);
     const run = await cli('predict', '--model', join(out, 'model'), '--input', input);
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain(`${input}:3, field "D508": not a number: "lots"`);
-    writeFileSync(input, '[1, 2]\n');
-    const notObject = await cli('predict', '--model', join(out, 'model'), '--input', input);
-    expect(notObject.stderr).toContain(`${input}:1: expected a JSON object`);
+    expect(run.stderr).toContain('2 of 3 input lines failed');
+    const lines = run.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines).toHaveLength(3);
+    expect(lines[0]!.id).toBe('a');
+    expect(Object.keys(lines[0]!)).toEqual(['id', 'ctr', 'cvr', 'ctcvr']);
+    expect(lines[1]).toEqual({ id: 'b', line: 3, error: `${input}:3, field "D508": not a number: "lots"` });
+    expect(lines[2]).toEqual({ line: 4, error: `${input}:4: expected a JSON object of raw feature values` });
   });
 
   for (const [arch, options] of [

@@ -1,10 +1,9 @@
-import { createReadStream, mkdirSync, writeFileSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import {
+  BACKEND_NAMES,
   createModel,
-  DataError,
-  type DataSpec,
   type Dataset,
   type DomainAdapter,
   type DomainData,
@@ -21,12 +20,16 @@ import {
   RunConfig,
   registryCatalog,
   selectBackend,
+  type TaskSpec,
   Trainer,
   UsageError,
   writeFileAtomic,
   writeFolderAtomic,
 } from '@polytask/core';
-import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { checkRunConfig, configError, withConfigFields } from './check-config.js';
+import { predictLines } from './predict-lines.js';
+import { clearRun, planOutFolder } from './run-folder.js';
 import { TerminalProgress } from './terminal-progress.js';
 
 /** metrics.json of `train` and `eval`. */
@@ -41,6 +44,10 @@ export interface MetricsReport {
   monitor?: string;
   /** Mean relative change over `train.baselines`, signed so that higher is better. */
   delta_m?: number;
+  /** Steps dropped for a non-finite loss or gradient (`train.nonFinite: skip`). */
+  skippedSteps?: number;
+  /** What the run measured badly or not at all, in words (also logged); empty when nothing. */
+  warnings: string[];
 }
 
 function positiveInt(value: string): number {
@@ -64,6 +71,56 @@ function splitFor(data: DomainData<unknown>, requested: string | undefined): { n
 
 const round6 = (v: number): number => Math.round(v * 1e6) / 1e6;
 
+/** A warning goes to the log at once and into metrics.json's `warnings`. */
+function warn(warnings: string[], message: string): void {
+  warnings.push(message);
+  logInfo(`warning: ${message}`);
+}
+
+/** Metrics that came out NaN (nothing to compute them from) are warnings; metrics.json writes them as null. */
+function uncomputedMetrics(ev: Evaluation, split: string): string[] {
+  const out: string[] = [];
+  for (const [task, metrics] of Object.entries(ev.tasks)) {
+    for (const [metric, value] of Object.entries(metrics)) {
+      if (Number.isNaN(value)) {
+        out.push(
+          `task "${task}": metric "${metric}" cannot be computed on split "${split}" (no labelled sample, or a single class); written as null`,
+        );
+      }
+    }
+  }
+  return out;
+}
+
+/** Every split a run reads must have rows; a split with none would train or measure nothing. */
+function checkSplits(data: DomainData<unknown>, used: readonly (string | undefined)[]): void {
+  for (const name of used) {
+    if (name === undefined) continue;
+    const split = data.splits[name];
+    if (!split) throw new PolytaskError(`the data has no split "${name}" (it has: ${Object.keys(data.splits).join(', ')})`);
+    if (split.size === 0)
+      throw new PolytaskError(`split "${name}" has no rows: nothing to ${name === data.trainSplit ? 'train on' : 'measure'}`);
+  }
+}
+
+/** Checks a monitored `<task>/<metric>` against the metrics the built tasks report (before any training). */
+function checkMonitor(config: RunConfig, tasks: readonly TaskSpec[], file: string): void {
+  const monitor = config.train.earlyStopping?.monitor;
+  if (monitor === undefined || monitor === 'loss' || monitor === 'delta_m') return;
+  const slash = monitor.lastIndexOf('/');
+  const task = tasks.find((t) => t.name === monitor.slice(0, slash));
+  if (!task) return;
+  const names = task.createMetrics().map((m) => m.name);
+  const metric = monitor.slice(slash + 1);
+  if (!names.includes(metric)) {
+    throw configError(
+      file,
+      ['train', 'earlyStopping', 'monitor'],
+      `task "${task.name}" reports no metric "${metric}" (it reports: ${names.join(', ')})`,
+    );
+  }
+}
+
 function roundMetrics(ev: Evaluation): Record<string, Record<string, number>> {
   return Object.fromEntries(
     Object.entries(ev.tasks).map(([t, ms]) => [t, Object.fromEntries(Object.entries(ms).map(([m, v]) => [m, round6(v)]))]),
@@ -83,38 +140,62 @@ async function train<P>(domain: DomainAdapter<P>, opts: Record<string, unknown>)
   if (opts.epochs !== undefined) config.train.epochs = opts.epochs as number;
   if (opts.seed !== undefined) config.seed = opts.seed as number;
   if (opts.singleTask !== undefined) config.train.singleTask = String(opts.singleTask);
-  const backend = await selectBackend({ backend: opts.backend as string | undefined });
-  const data = await domain.loadData(config, {
-    configDir: dirname(configFile),
-    configFile,
-    dataRoot: opts.data === undefined ? undefined : resolve(String(opts.data)),
-  });
+  const dataRoot = opts.data === undefined ? undefined : resolve(String(opts.data));
+  // the resolved config names the data it trained on, so a resume on other data is seen as another run
+  if (dataRoot !== undefined) config.data = { ...config.data, root: dataRoot };
+  checkRunConfig(config, configFile, { singleTask: opts.singleTask !== undefined });
   const outDir = resolve(String(opts.out));
-  mkdirSync(outDir, { recursive: true });
-  writeFileSync(join(outDir, 'config.resolved.json'), `${JSON.stringify(config, null, 2)}\n`);
+  // Only reads: refuses a folder holding another run before the data is read.
+  const plan = planOutFolder(outDir, { resume: Boolean(opts.resume), overwrite: Boolean(opts.overwrite) }, config);
+  const backend = await selectBackend({ backend: opts.backend as string | undefined });
+  const data = await domain.loadData(config, { configDir: dirname(configFile), configFile, dataRoot });
+  checkSplits(data, [data.trainSplit, data.validSplit, data.testSplit]);
+  checkMonitor(config, data.tasks, configFile);
+  const warnings: string[] = [];
+  for (const w of data.warnings ?? []) warn(warnings, w);
   const trainSet = data.splits[data.trainSplit]!;
-  const model = createModel({ ...config.model, seed: config.seed }, data.tasks, trainSet.spec);
-  const trainer = new Trainer(model, {
-    train: config.train,
-    seed: config.seed,
-    outDir,
-    resume: Boolean(opts.resume),
-    modelMeta: { config, preprocessing: domain.serializePreprocessing(data.preprocessing), dataSpec: trainSet.spec },
-    progress: process.stderr.isTTY ? new TerminalProgress() : undefined,
-  });
+  const model = withConfigFields(config, configFile, () => createModel({ ...config.model, seed: config.seed }, data.tasks, trainSet.spec));
+  // Config and data are known good from here on: only now is --out touched.
+  const trainer = withConfigFields(
+    config,
+    configFile,
+    () =>
+      new Trainer(model, {
+        train: config.train,
+        seed: config.seed,
+        outDir,
+        resume: Boolean(opts.resume),
+        modelMeta: { config, preprocessing: domain.serializePreprocessing(data.preprocessing), dataSpec: trainSet.spec },
+        progress: process.stderr.isTTY ? new TerminalProgress() : undefined,
+      }),
+  );
+  clearRun(plan);
+  mkdirSync(outDir, { recursive: true });
+  writeFileAtomic(join(outDir, 'config.resolved.json'), `${JSON.stringify(config, null, 2)}\n`);
   const onSignal = () => {
     logInfo('interrupt: finishing the current batch and checkpointing (interrupt again to abort)');
     process.off('SIGINT', onSignal);
     trainer.requestStop();
   };
   process.on('SIGINT', onSignal);
-  const fit = await trainer.fit(trainSet, data.validSplit ? data.splits[data.validSplit] : undefined);
-  process.off('SIGINT', onSignal);
+  let fit: Awaited<ReturnType<Trainer['fit']>>;
+  try {
+    fit = await trainer.fit(trainSet, data.validSplit ? data.splits[data.validSplit] : undefined);
+  } finally {
+    process.off('SIGINT', onSignal);
+  }
   if (fit.interrupted) {
     throw new PolytaskError(`interrupted at step ${fit.steps}; continue with the same command and --resume`, 130);
   }
+  if (fit.skippedSteps > 0) {
+    warn(warnings, `${fit.skippedSteps} training steps skipped for a non-finite loss or gradient (train.nonFinite: skip)`);
+  }
+  if (!fit.best && data.validSplit) {
+    warn(warnings, `no epoch had a finite "${trainer.monitor.name}" on split "${data.validSplit}": model/ holds no best epoch`);
+  }
   const { name, dataset } = splitFor(data, undefined);
   const ev = await evaluate(model, dataset, { batchSize: config.train.evalBatchSize, tasks: trainer.reportedTasks() });
+  for (const w of uncomputedMetrics(ev, name)) warn(warnings, w);
   const dm = deltaMIfDefined(ev.tasks, config.train.baselines, ev.directions);
   writeReport(outDir, {
     tasks: roundMetrics(ev),
@@ -126,6 +207,8 @@ async function train<P>(domain: DomainAdapter<P>, opts: Record<string, unknown>)
     bestEpoch: fit.best ? fit.best.epoch + 1 : undefined,
     monitor: trainer.monitor.name,
     delta_m: dm === undefined ? undefined : round6(dm),
+    skippedSteps: fit.skippedSteps > 0 ? fit.skippedSteps : undefined,
+    warnings,
   });
   model.dispose();
 }
@@ -141,8 +224,12 @@ async function evalCommand<P>(domain: DomainAdapter<P>, opts: Record<string, unk
     preprocessing,
   });
   const { name, dataset } = splitFor(data, opts.split as string | undefined);
+  checkSplits(data, [name]);
+  const warnings: string[] = [];
+  for (const w of data.warnings ?? []) warn(warnings, w);
   const tasks = config.train.singleTask !== undefined ? model.tasks.filter((t) => t.name === config.train.singleTask) : model.tasks;
   const ev = await evaluate(model, dataset, { batchSize: config.train.evalBatchSize, tasks });
+  for (const w of uncomputedMetrics(ev, name)) warn(warnings, w);
   writeReport(resolve(String(opts.out)), {
     tasks: roundMetrics(ev),
     split: name,
@@ -150,6 +237,7 @@ async function evalCommand<P>(domain: DomainAdapter<P>, opts: Record<string, unk
     seconds: Math.round((performance.now() - started) / 10) / 100,
     epochs: 0,
     losses: ev.losses,
+    warnings,
   });
   model.dispose();
 }
@@ -160,31 +248,17 @@ async function predict<P>(domain: DomainAdapter<P>, opts: Record<string, unknown
   const inputName = opts.input === undefined || opts.input === '-' ? '<stdin>' : String(opts.input);
   const stream = inputName === '<stdin>' ? process.stdin : createReadStream(inputName);
   const lines = createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY });
-  const batchSize = 1024;
-  let records: unknown[] = [];
-  let lineNumbers: number[] = [];
-  const flush = () => {
-    if (records.length === 0) return;
-    const numbers = lineNumbers;
-    const predictions = trained.predict(records, { source: (i) => `${inputName}:${numbers[i]}`, batchSize });
-    process.stdout.write(`${predictions.map((p) => JSON.stringify(p)).join('\n')}\n`);
-    records = [];
-    lineNumbers = [];
-  };
-  let n = 0;
-  for await (const line of lines) {
-    n += 1;
-    if (line.trim() === '') continue;
-    try {
-      records.push(JSON.parse(line));
-    } catch (e) {
-      throw new DataError(inputName, n, undefined, `not valid JSON (${(e as Error).message})`);
-    }
-    lineNumbers.push(n);
-    if (records.length >= batchSize) flush();
-  }
-  flush();
+  const summary = await predictLines(
+    lines,
+    (records, numbers) => trained.predict(records, { source: (i) => `${inputName}:${numbers[i]}`, batchSize: records.length }),
+    { input: inputName, idField: String(opts.idField), write: (l) => process.stdout.write(l) },
+  );
   trained.dispose();
+  if (summary.failed > 0) {
+    throw new PolytaskError(
+      `${summary.failed} of ${summary.failed + summary.predicted} input lines failed (their error records are on stdout, with "line" and "error")`,
+    );
+  }
 }
 
 /** `export`: a trained model in a portable format (tfjs-layers: model.json + weights.bin + preprocessing.json). */
@@ -265,11 +339,12 @@ export async function runDomainCli<P>(
     .description(`Multi-task ${domain.name} models: train, evaluate, predict, export${options.report ? ', report' : ''}`)
     .addHelpText('after', helpEpilogue(app, options))
     .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) })
+    // usage errors read like every other error: `polytask-<name>: error: ...`, one line
+    .configureOutput({ writeErr: (s) => process.stderr.write(s), outputError: (s, write) => write(`polytask-${domain.name}: ${s}`) })
     .showHelpAfterError(false);
   if (options.version !== undefined) program.version(options.version, '-V, --version', 'print the version');
-  const backendOption = '--backend <name>';
-  const backendHelp = 'tensorflow-gpu | tensorflow | wasm | cpu (default: best available; env POLYTASK_BACKEND)';
+  const backendOption = () =>
+    new Option('--backend <name>', 'backend (default: best available; env POLYTASK_BACKEND)').choices([...BACKEND_NAMES]);
   program
     .command('train')
     .description('train a model from a config; writes DIR/{model/,metrics.json,history.jsonl,config.resolved.json}')
@@ -279,8 +354,9 @@ export async function runDomainCli<P>(
     .option('--epochs <n>', 'override train.epochs', positiveInt)
     .option('--seed <n>', 'override the seed', integer)
     .option('--single-task <task>', 'train one task alone (a single-task baseline)')
-    .option(backendOption, backendHelp)
-    .option('--resume', 'continue an interrupted run from DIR/checkpoint')
+    .addOption(backendOption())
+    .option('--resume', 'continue the run in DIR from its checkpoint (same config and flags)')
+    .option('--overwrite', 'replace the run already in DIR (its checkpoint, model, metrics and history)')
     .action((opts) => train(domain, opts));
   program
     .command('eval')
@@ -289,14 +365,15 @@ export async function runDomainCli<P>(
     .requiredOption('--data <dir>', 'dataset root')
     .option('--split <name>', 'split name as the dataset names it (default: test, else valid)')
     .requiredOption('--out <dir>', 'output folder')
-    .option(backendOption, backendHelp)
+    .addOption(backendOption())
     .action((opts) => evalCommand(domain, opts));
   program
     .command('predict')
     .description('predict every task for JSON-lines records; writes JSON lines to stdout')
     .requiredOption('--model <dir>', 'trained model folder (DIR/model of train, or DIR itself)')
     .option('--input <file>', 'JSON lines of raw records, or - for stdin', '-')
-    .option(backendOption, backendHelp)
+    .option('--id-field <name>', 'record field copied into each output line (predictions and error records)', 'id')
+    .addOption(backendOption())
     .action((opts) => predict(domain, opts));
   program
     .command('export')
@@ -304,7 +381,7 @@ export async function runDomainCli<P>(
     .requiredOption('--model <dir>', 'trained model folder (DIR/model of train, or DIR itself)')
     .requiredOption('--format <name>', 'tfjs-layers (a tfjs LayersModel: Keras topology + float32 weights)')
     .requiredOption('--out <dir>', 'output folder (replaced atomically)')
-    .option(backendOption, backendHelp)
+    .addOption(backendOption())
     .action((opts) => exportCommand(domain, opts));
   program
     .command('list')

@@ -34,7 +34,8 @@ export { JointStep, rowCosines, type StepOptions, type StepResult, taskLoss } fr
 export { chooseMonitor, Monitor, splitMonitor } from './train/monitor.js';
 export { localReducer, type Reducer } from './train/reducer.js';
 export * from './trunk/index.js';
-export { DataError, ExitCode, PolytaskError, UsageError } from './util/errors.js';
+export { closest, didYouMean, editDistance } from './util/did-you-mean.js';
+export { DataError, ExitCode, isZodError, OptionsError, type OptionsIssue, PolytaskError, UsageError } from './util/errors.js';
 export { type LogLevel, logDebug, logInfo, logLevel, setLogLevel } from './util/log.js';
 export { Registry } from './util/registry.js';
 export { Rng, type RngState } from './util/rng.js';

@@ -13,7 +13,8 @@
  */
 export * from './backend/index.js';
 export * from './browser.js';
-export { describeIssues, loadConfigFile, validate } from './config/load-config.js';
+export { describeIssue, describeIssues, fieldPath, loadConfigFile, validate } from './config/load-config.js';
+export { installUnknownKeyMessages, unknownKeysMessage } from './config/strict-keys.js';
 export * from './export/index.js';
 export * from './io/index.js';
 export { HistoryFile } from './train/history-file.js';

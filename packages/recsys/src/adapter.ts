@@ -46,6 +46,46 @@ export function parseRecsysPreprocessing(value: unknown, file = 'model.json'): R
   return { prep: parsed.data, pipeline: new FeaturePipeline(parsed.data.features) };
 }
 
+/**
+ * A predict record's values must be what a CSV cell can hold: a string, a finite number or null (missing); a
+ * multi-valued feature also takes an array of those. Anything else (true, an object, ±Infinity from `1e999`) is
+ * rejected naming the field, as the CSV reader rejects a cell it cannot read.
+ */
+function checkRecordTypes(record: Record<string, unknown>, pipeline: FeaturePipeline, where: string): void {
+  const cell = (v: unknown) => v === null || typeof v === 'string' || (typeof v === 'number' && !Number.isNaN(v));
+  for (const { config } of pipeline.state.features) {
+    const column = config.column ?? config.name;
+    const value = record[column];
+    if (value === undefined) continue;
+    if (typeof value === 'number' && !Number.isFinite(value))
+      throw new DataError(where, undefined, column, `not a finite number: ${value}`);
+    if (cell(value)) continue;
+    if (Array.isArray(value) && config.type === 'multi') {
+      const bad = value.find((v) => !cell(v) || (typeof v === 'number' && !Number.isFinite(v)));
+      if (bad === undefined) continue;
+      throw new DataError(
+        where,
+        undefined,
+        column,
+        `array values must be strings or finite numbers, found ${JSON.stringify(bad) ?? String(bad)}`,
+      );
+    }
+    const kind = Array.isArray(value)
+      ? 'an array'
+      : value === null
+        ? 'null'
+        : typeof value === 'object'
+          ? 'an object'
+          : `a ${typeof value}`;
+    throw new DataError(
+      where,
+      undefined,
+      column,
+      `expected a string or a number${config.type === 'multi' ? ' (or an array of them)' : ''}, found ${kind}: ${JSON.stringify(value)}`,
+    );
+  }
+}
+
 function tasksFor(config: RunConfig, prep: Pick<RecsysPreprocessing, 'user' | 'esmm'>): TaskSpec[] {
   return buildTasks(config.tasks, { user: prep.user !== undefined, esmm: prep.esmm });
 }
@@ -91,6 +131,7 @@ export const recsysDomain: DomainAdapter<RecsysState> = {
       testSplit: loaded.testSplit,
       tasks,
       preprocessing,
+      warnings: loaded.warnings,
     };
   },
 
@@ -108,6 +149,7 @@ export const recsysDomain: DomainAdapter<RecsysState> = {
         throw new DataError(source(i), undefined, undefined, 'expected a JSON object of raw feature values');
       }
       const r = record as Record<string, unknown>;
+      checkRecordTypes(r, pipeline, source(i));
       encoder.push((column) => r[column] as RawValue, { file: source(i) });
     });
     const columns = encoder.build();

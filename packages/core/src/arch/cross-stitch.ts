@@ -4,7 +4,7 @@ import { Dense } from '../nn/dense.js';
 import { createParameter, type ForwardContext, type Parameter } from '../nn/module.js';
 import { type ArchitectureBuildContext, featureWidth, type SharingArchitecture } from './architecture.js';
 
-export const CrossStitchOptions = z.object({
+export const CrossStitchOptions = z.strictObject({
   /** Layer widths of every branch's column; a cross-stitch unit follows each layer but the last. */
   units: z.array(z.number().int().positive()).min(1).default([64, 32]),
   /** Initial weight a column keeps of itself (the rest is spread over the other columns). */

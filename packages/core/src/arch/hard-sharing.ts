@@ -4,7 +4,7 @@ import { Mlp } from '../nn/mlp.js';
 import type { ForwardContext, Parameter } from '../nn/module.js';
 import { type ArchitectureBuildContext, featureWidth, type SharingArchitecture } from './architecture.js';
 
-export const HardSharingOptions = z.object({
+export const HardSharingOptions = z.strictObject({
   /** Shared-bottom MLP on the trunk features; [] shares the trunk alone. */
   units: z.array(z.number().int().positive()).default([]),
   dropout: z.number().min(0).max(1).default(0),

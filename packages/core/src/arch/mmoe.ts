@@ -4,7 +4,7 @@ import type { ForwardContext, Parameter } from '../nn/module.js';
 import { type ArchitectureBuildContext, featureWidth, type SharingArchitecture } from './architecture.js';
 import { ExpertGroup, Gate } from './mixture.js';
 
-export const MmoeOptions = z.object({
+export const MmoeOptions = z.strictObject({
   experts: z.number().int().positive().default(4),
   expertUnits: z.array(z.number().int().positive()).default([64]),
   dropout: z.number().min(0).max(1).default(0),

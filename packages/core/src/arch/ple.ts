@@ -4,7 +4,7 @@ import type { ForwardContext, Parameter } from '../nn/module.js';
 import { type ArchitectureBuildContext, featureWidth, type SharingArchitecture } from './architecture.js';
 import { ExpertGroup, Gate } from './mixture.js';
 
-export const PleOptions = z.object({
+export const PleOptions = z.strictObject({
   /** Extraction levels; 1 level is CGC (Customized Gate Control). */
   levels: z.number().int().positive().default(2),
   sharedExperts: z.number().int().positive().default(1),

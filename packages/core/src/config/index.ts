@@ -1,4 +1,4 @@
-export { describeIssues, loadConfigFile, validate } from './load-config.js';
+export { describeIssue, describeIssues, fieldPath, loadConfigFile, validate } from './load-config.js';
 export {
   EarlyStoppingConfig,
   OptimizerConfig,
@@ -7,3 +7,4 @@ export {
   ScheduleConfig,
   TrainConfig,
 } from './run-config.js';
+export { installUnknownKeyMessages, unknownKeysMessage } from './strict-keys.js';

@@ -24,7 +24,7 @@ function at(schema: Json, path: readonly string[]): Json | undefined {
  * names as `examples`, so editors complete them without rejecting a name registered by user code.
  */
 export function runConfigJsonSchema(options: RunConfigSchemaOptions = {}): Json {
-  const schema = options.data ? RunConfig.extend({ data: options.data }) : RunConfig;
+  const schema = options.data ? RunConfig.safeExtend({ data: options.data as typeof RunConfig.shape.data }) : RunConfig;
   const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Json;
   const catalog = registryCatalog();
   const names: readonly (readonly [readonly string[], readonly { name: string }[]])[] = [

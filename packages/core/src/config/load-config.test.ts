@@ -37,4 +37,27 @@ describe('loadConfigFile', () => {
     const p = file('syntax.yaml', 'tasks:\n  - name: a\n model: [\n');
     expect(() => loadConfigFile(p, RunConfig)).toThrow(/syntax\.yaml:\d+/);
   });
+
+  it('names an unknown key by its field path with the nearest known key, at any depth', () => {
+    const p = file(
+      'keys.yaml',
+      'tasks: [{name: a}, {name: a}]\nmodel: {trunk: {type: mlp}}\ntrain: {epoch: 5, optimizer: {lrate: 1}}\nbogusKey: 1\n',
+    );
+    let message = '';
+    try {
+      loadConfigFile(p, RunConfig);
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toContain('keys.yaml: field "train.epoch": unknown field; did you mean "epochs"?');
+    expect(message).toContain('keys.yaml: field "train.optimizer.lrate": unknown field (expected: name, lr, weightDecay');
+    expect(message).toContain('keys.yaml: field "bogusKey": unknown field (expected: seed, data, tasks, model, train)');
+  });
+
+  it('rejects duplicate task names', () => {
+    const p = file('dup.yaml', 'tasks: [{name: a}, {name: a}]\nmodel: {trunk: {type: mlp}}\n');
+    expect(() => loadConfigFile(p, RunConfig)).toThrow(
+      'dup.yaml: field "tasks[1].name": task name "a" is also tasks[0]\'s; task names must be unique',
+    );
+  });
 });

@@ -2,15 +2,35 @@ import { readFileSync } from 'node:fs';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { UsageError } from '../util/errors.js';
+import './strict-keys.js';
+
+/** A field path as a person writes it: `tasks[1].head.options`. */
+export function fieldPath(path: readonly PropertyKey[]): string {
+  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`)).join('');
+}
+
+interface IssueLike {
+  readonly path: readonly PropertyKey[];
+  readonly message: string;
+  readonly code?: string;
+  readonly keys?: readonly string[];
+}
+
+/** One issue as `field "a.b[2]": message`; an unknown key is named in the path itself (`field "train.epoch"`). */
+export function describeIssue(issue: IssueLike, prefix: readonly PropertyKey[] = []): string {
+  let path = [...prefix, ...issue.path];
+  let message = issue.message;
+  if (issue.code === 'unrecognized_keys' && issue.keys?.length === 1) {
+    const key = issue.keys[0]!;
+    path = [...path, key];
+    message = message.replace(`unknown field "${key}"`, 'unknown field');
+  }
+  return `field "${fieldPath(path) || '(root)'}": ${message}`;
+}
 
 /** Formats zod issues as `file: field a.b[2]: message` lines. */
-export function describeIssues(file: string, error: z.ZodError): string {
-  return error.issues
-    .map((issue) => {
-      const field = issue.path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`)).join('');
-      return `${file}: field "${field || '(root)'}": ${issue.message}`;
-    })
-    .join('; ');
+export function describeIssues(file: string, error: { issues: readonly IssueLike[] }, prefix: readonly PropertyKey[] = []): string {
+  return error.issues.map((issue) => `${file}: ${describeIssue(issue, prefix)}`).join('; ');
 }
 
 /** Validates a value against a schema; an invalid value is a UsageError naming the file and field. */

@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import { TaskConfig } from '../tasks/task-kinds.js';
 
-const Component = z.object({
+const Component = z.strictObject({
   type: z.string(),
   options: z.record(z.string(), z.unknown()).default({}),
 });
 
-export const OptimizerConfig = z.object({
+export const OptimizerConfig = z.strictObject({
   name: z.enum(['adam', 'adamw', 'sgd']).default('adam'),
   lr: z.number().positive().default(1e-3),
   /** Decoupled weight decay (adamw) or L2 added to the gradient (adam, sgd). */
@@ -17,7 +17,7 @@ export const OptimizerConfig = z.object({
   epsilon: z.number().positive().default(1e-8),
 });
 
-export const ScheduleConfig = z.object({
+export const ScheduleConfig = z.strictObject({
   name: z.enum(['constant', 'step', 'cosine']).default('constant'),
   /** Linear warm-up from 0 over this many steps. */
   warmupSteps: z.number().int().min(0).default(0),
@@ -28,7 +28,7 @@ export const ScheduleConfig = z.object({
   minFactor: z.number().min(0).max(1).default(0),
 });
 
-export const EarlyStoppingConfig = z.object({
+export const EarlyStoppingConfig = z.strictObject({
   /** `<task>/<metric>` on the validation split, or `delta_m` / `loss`. */
   monitor: z.string(),
   mode: z.enum(['max', 'min']).optional(),
@@ -37,7 +37,7 @@ export const EarlyStoppingConfig = z.object({
   minDelta: z.number().min(0).default(0),
 });
 
-export const TrainConfig = z.object({
+export const TrainConfig = z.strictObject({
   epochs: z.number().int().positive().default(10),
   batchSize: z.number().int().positive().default(256),
   /** Cap on batches per epoch (quick runs); 0 = all. */
@@ -48,7 +48,7 @@ export const TrainConfig = z.object({
   /** Clip the global gradient norm; 0 = off. */
   clipNorm: z.number().min(0).default(0),
   weighting: z
-    .object({ name: z.string().default('EW'), options: z.record(z.string(), z.unknown()).default({}) })
+    .strictObject({ name: z.string().default('EW'), options: z.record(z.string(), z.unknown()).default({}) })
     .default({ name: 'EW', options: {} }),
   /** Gradient methods: 'parameters' or 'representation'; default the method's first valid mode. */
   gradientMode: z.enum(['parameters', 'representation']).optional(),
@@ -63,19 +63,39 @@ export const TrainConfig = z.object({
    * validation logs (monitor "delta_m") and to metrics.json.
    */
   baselines: z.record(z.string(), z.record(z.string(), z.number())).optional(),
+  /**
+   * A non-finite loss or gradient: `stop` ends the run (exit 1, the last checkpoint kept), `skip` drops that update
+   * (as mixed-precision loss scalers do), counts it and stops only after `maxSkippedSteps` in a row.
+   */
+  nonFinite: z.enum(['stop', 'skip']).default('stop'),
+  maxSkippedSteps: z.number().int().positive().default(20),
 });
 
-export const RunConfig = z.object({
-  seed: z.number().int().default(0),
-  /** Domain-specific data section; the domain validates it. `root` is replaced by `--data`. */
-  data: z.record(z.string(), z.unknown()).default({}),
-  tasks: z.array(TaskConfig).min(1),
-  model: z.object({
-    trunk: Component,
-    architecture: Component.default({ type: 'hard', options: {} }),
-  }),
-  train: TrainConfig.default(TrainConfig.parse({})),
-});
+export const RunConfig = z
+  .strictObject({
+    seed: z.number().int().default(0),
+    /** Domain-specific data section; the domain validates it. `root` is replaced by `--data`. */
+    data: z.record(z.string(), z.unknown()).default({}),
+    tasks: z.array(TaskConfig).min(1),
+    model: z.strictObject({
+      trunk: Component,
+      architecture: Component.default({ type: 'hard', options: {} }),
+    }),
+    train: TrainConfig.default(TrainConfig.parse({})),
+  })
+  .superRefine((config, ctx) => {
+    const seen = new Map<string, number>();
+    config.tasks.forEach((t, i) => {
+      const first = seen.get(t.name);
+      if (first !== undefined)
+        ctx.addIssue({
+          code: 'custom',
+          message: `task name "${t.name}" is also tasks[${first}]'s; task names must be unique`,
+          path: ['tasks', i, 'name'],
+        });
+      else seen.set(t.name, i);
+    });
+  });
 
 export type RunConfig = z.infer<typeof RunConfig>;
 export type RunConfigInput = z.input<typeof RunConfig>;

@@ -16,6 +16,12 @@ export interface DomainData<P = unknown> {
    * model folder (`serializePreprocessing`) and handed back for eval and predict (`parsePreprocessing`).
    */
   readonly preprocessing: P;
+  /**
+   * What the data lets the run measure badly or not at all (a constant label, say), in words naming the file and
+   * column; the CLI logs them and lists them in metrics.json's `warnings`. Problems that make a run meaningless are
+   * errors instead.
+   */
+  readonly warnings?: readonly string[];
 }
 
 export interface LoadDataOptions<P = unknown> {

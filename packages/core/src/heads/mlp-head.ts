@@ -5,7 +5,7 @@ import { Mlp } from '../nn/mlp.js';
 import type { ForwardContext, Parameter } from '../nn/module.js';
 import type { Head, HeadBuildContext } from './head.js';
 
-export const MlpHeadOptions = z.object({
+export const MlpHeadOptions = z.strictObject({
   /** Hidden units of the tower before the output layer ([] = a linear head). */
   units: z.array(z.number().int().positive()).default([]),
   dropout: z.number().min(0).max(1).default(0),

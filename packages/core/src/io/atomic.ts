@@ -17,6 +17,20 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   const tmp = join(dirname(path), `.${basename(path)}.tmp-${process.pid}`);
   writeSynced(tmp, data);
   renameSync(tmp, path);
+  removeLeftovers(path);
+}
+
+/**
+ * Removes what interrupted writes of `path` left beside it (`.NAME.tmp-PID`, `.NAME.old-PID`): called once a write
+ * of `path` has finished, when they can only be stale.
+ */
+export function removeLeftovers(path: string): void {
+  const parent = dirname(path);
+  if (!existsSync(parent)) return;
+  const prefixes = [`.${basename(path)}.tmp-`, `.${basename(path)}.old-`];
+  for (const f of readdirSync(parent)) {
+    if (prefixes.some((p) => f.startsWith(p))) rmSync(join(parent, f), { recursive: true, force: true });
+  }
 }
 
 /**
@@ -36,6 +50,18 @@ export function writeFolderAtomic(dir: string, files: Record<string, string | Ui
   if (hadOld) renameSync(dir, old);
   renameSync(tmp, dir);
   if (hadOld) rmSync(old, { recursive: true, force: true });
+  removeLeftovers(dir);
+}
+
+/**
+ * Finishes what an interrupted `writeFolderAtomic` of `dir` left: a moved-aside copy is renamed back when `dir` is
+ * missing (the crash fell between the two renames), then every leftover temp or old copy is removed. For the
+ * writer of `dir` (a resumed run), never for readers.
+ */
+export function recoverFolder(dir: string): void {
+  const aside = existsSync(dir) ? undefined : resolveFolder(dir);
+  if (aside) renameSync(aside, dir);
+  removeLeftovers(dir);
 }
 
 /** The folder to read: `dir`, or its moved-aside copy when a write was interrupted between renames. */

@@ -1,10 +1,83 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { z } from 'zod';
+import { describeIssues } from '../config/load-config.js';
 import type { MultiTaskModel } from '../model/multi-task-model.js';
 import type { Optimizer, OptimizerState } from '../optim/optimizer.js';
 import type { DataSpec } from '../trunk/trunk.js';
 import { PolytaskError } from '../util/errors.js';
 import { resolveFolder, writeFolderAtomic } from './atomic.js';
+import type { RunIdentity } from './run-identity.js';
+
+/** A saved file that cannot be used as it is (missing, truncated, not what it should be): names the file. */
+export class DamagedFileError extends PolytaskError {
+  constructor(
+    readonly file: string,
+    problem: string,
+  ) {
+    super(`${file}: ${problem}`);
+    this.name = 'DamagedFileError';
+  }
+}
+
+function readBytes(file: string): Buffer {
+  try {
+    return readFileSync(file);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new DamagedFileError(file, code === 'ENOENT' ? 'missing (the folder is incomplete)' : `cannot read (${(e as Error).message})`);
+  }
+}
+
+function readJson(file: string): unknown {
+  const text = readBytes(file).toString('utf8');
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new DamagedFileError(file, `damaged: not valid JSON (${(e as Error).message}); was a write cut short?`);
+  }
+}
+
+/** The float32 values of a binary file, checked against the count its manifest promises. */
+function readFloats(file: string, expected: number, what: string): Float32Array {
+  const buf = readBytes(file);
+  if (buf.byteLength !== expected * 4) {
+    throw new DamagedFileError(
+      file,
+      `damaged: ${buf.byteLength} bytes, expected ${expected * 4} (${expected} float32 ${what}); truncated, or from another model`,
+    );
+  }
+  return new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
+}
+
+const ModelJsonShape = z.object({
+  format: z.literal('polytask-model'),
+  formatVersion: z.literal(1),
+  weightsManifest: z
+    .array(
+      z.object({
+        paths: z.array(z.string()),
+        weights: z.array(z.object({ name: z.string(), shape: z.array(z.number().int().min(0)), dtype: z.literal('float32') })),
+      }),
+    )
+    .length(1),
+});
+
+// loose: the checks cover what resuming reads; anything else (weighting state, later additions) passes through
+const TrainingStateShape = z.looseObject({
+  epoch: z.number().int().min(0),
+  batchInEpoch: z.number().int().min(0),
+  step: z.number().int().min(0),
+  rng: z.array(z.number()).length(4),
+  weighting: z.unknown(),
+  optimizerSlots: z.array(z.number().int().min(0)),
+  optimizerStep: z.number().int().min(0),
+  callbacks: z.record(z.string(), z.unknown()),
+  epochLossSums: z.array(z.number().nullable()),
+  epochLossCount: z.number().int().min(0),
+  run: z.object({ seed: z.number(), config: z.string() }).optional(),
+  skippedSteps: z.number().int().min(0).optional(),
+});
 
 export const MODEL_JSON = 'model.json';
 export const WEIGHTS_BIN = 'weights.bin';
@@ -50,6 +123,10 @@ export interface TrainingState {
   /** Running sums of the current epoch's per-task training losses (DWA needs epoch means). */
   epochLossSums: number[];
   epochLossCount: number;
+  /** The run this checkpoint belongs to; `resume` refuses a checkpoint of another config or seed. */
+  run?: RunIdentity;
+  /** Steps dropped so far for a non-finite loss or gradient (`train.nonFinite: skip`). */
+  skippedSteps?: number;
 }
 
 function toBytes(chunks: Float32Array[]): Uint8Array {
@@ -106,18 +183,20 @@ export function saveCheckpoint(
 export function readModelJson(dir: string): ModelJson {
   const folder = resolveFolder(dir);
   if (!folder) throw new PolytaskError(`no saved model at ${dir}`);
-  try {
-    const json = JSON.parse(readFileSync(join(folder, MODEL_JSON), 'utf8')) as ModelJson;
-    if (json.format !== 'polytask-model') throw new Error(`not a Polytask model (format ${String(json.format)})`);
-    return json;
-  } catch (e) {
-    throw new PolytaskError(`${join(folder, MODEL_JSON)}: ${(e as Error).message}`);
-  }
+  const file = join(folder, MODEL_JSON);
+  const json = readJson(file);
+  const format = (json as { format?: unknown } | null)?.format;
+  if (format !== 'polytask-model') throw new DamagedFileError(file, `not a Polytask model (format ${JSON.stringify(format)})`);
+  const shape = ModelJsonShape.safeParse(json);
+  if (!shape.success)
+    throw new DamagedFileError(file, `damaged: ${describeIssues('model.json', shape.error).replace(/^model\.json: /, '')}`);
+  return json as ModelJson;
 }
 
 /** Loads weights into a model built from the same config; checks names and shapes against the manifest. */
 export function loadWeights(dir: string, model: MultiTaskModel): void {
-  const folder = resolveFolder(dir)!;
+  const folder = resolveFolder(dir);
+  if (!folder) throw new PolytaskError(`no saved model at ${dir}`);
   const json = readModelJson(folder);
   const specs = json.weightsManifest[0].weights;
   const entries = model.layout.entries;
@@ -130,19 +209,34 @@ export function loadWeights(dir: string, model: MultiTaskModel): void {
       throw new PolytaskError(`${folder}: weight ${i} is ${s.name} [${s.shape}], the model expects ${e.parameter.name} [${e.shape}]`);
     }
   });
-  const buf = readFileSync(join(folder, WEIGHTS_BIN));
-  const values = new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
-  model.layout.write(values);
+  model.layout.write(readFloats(join(folder, WEIGHTS_BIN), model.layout.size, 'weights'));
+}
+
+/** Reads and checks a checkpoint's `state.json` (without touching a model). */
+export function readTrainingState(dir: string): TrainingState {
+  const folder = resolveFolder(dir);
+  if (!folder) throw new PolytaskError(`no checkpoint at ${dir}`);
+  const file = join(folder, STATE_JSON);
+  const parsed = TrainingStateShape.safeParse(readJson(file));
+  if (!parsed.success)
+    throw new DamagedFileError(file, `damaged: ${describeIssues('state.json', parsed.error).replace(/^state\.json: /, '')}`);
+  return parsed.data as unknown as TrainingState;
 }
 
 /** Restores a checkpoint's weights and optimizer state; returns the training state. */
 export function loadCheckpoint(dir: string, model: MultiTaskModel, optimizer: Optimizer): TrainingState {
   const folder = resolveFolder(dir);
   if (!folder) throw new PolytaskError(`no checkpoint to resume at ${dir}`);
+  const state = readTrainingState(folder);
   loadWeights(folder, model);
-  const state = JSON.parse(readFileSync(join(folder, STATE_JSON), 'utf8')) as TrainingState;
-  const buf = readFileSync(join(folder, OPTIMIZER_BIN));
-  const flat = new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
+  if (state.optimizerSlots.length !== optimizer.parameters.length) {
+    throw new DamagedFileError(
+      join(folder, STATE_JSON),
+      `optimizer state for ${state.optimizerSlots.length} parameters, the model trains ${optimizer.parameters.length}`,
+    );
+  }
+  const expected = state.optimizerSlots.reduce((a, count, i) => a + count * optimizer.parameters[i]!.variable.size, 0);
+  const flat = readFloats(join(folder, OPTIMIZER_BIN), expected, 'optimizer values');
   let o = 0;
   const slots = state.optimizerSlots.map((count, i) => {
     const size = optimizer.parameters[i]!.variable.size;

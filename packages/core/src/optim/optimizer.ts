@@ -16,6 +16,8 @@ export interface OptimizerState {
 export class Optimizer {
   private step = 0;
   private readonly slots: tf.Variable[][];
+  /** Sees the gradients before an update and may withhold it (the trainer's non-finite check). */
+  guard: ((grads: ReadonlyArray<tf.Tensor | undefined>) => boolean) | undefined;
 
   constructor(
     readonly parameters: readonly Parameter[],
@@ -27,6 +29,7 @@ export class Optimizer {
 
   /** One update with learning rate `lr`. `grads[i]` may be undefined (no gradient this step). */
   apply(grads: ReadonlyArray<tf.Tensor | undefined>, lr: number): void {
+    if (this.guard && !this.guard(grads)) return;
     this.step += 1;
     const c = this.config;
     tf.tidy(() => {

@@ -1,6 +1,7 @@
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { logInfo } from '../util/log.js';
 import type { FitRun, Logs, TrainCallback } from './callbacks.js';
-import { type EpochRecord, epochLine, type StepRecord, stepLine } from './history-record.js';
+import { type EpochRecord, epochLine, RunFormatError, type StepRecord, stepLine } from './history-record.js';
 
 /**
  * Appends every step and epoch record to `history.jsonl` (Keras' CSVLogger, as JSON lines). A fresh run starts the
@@ -31,21 +32,28 @@ export class HistoryFile implements TrainCallback {
   }
 }
 
-/** Keeps the lines of steps before `step` and epochs before `epoch`; a torn (unparseable) line is dropped. */
+/**
+ * Keeps the lines of steps before `step` and epochs before `epoch`. A torn last line (a crash mid-write) is dropped;
+ * a damaged line before it is a {@link RunFormatError} naming the file and line, rather than history silently lost.
+ */
 function truncateHistory(file: string, step: number, epoch: number): void {
   if (!existsSync(file)) return;
-  const kept = readFileSync(file, 'utf8')
-    .split('\n')
-    .filter((line) => {
-      if (!line.trim()) return false;
-      let r: { type?: string; step?: number; epoch?: number };
-      try {
-        r = JSON.parse(line);
-      } catch {
-        return false; // a crash mid-write leaves a partial last line
+  const lines = readFileSync(file, 'utf8').split('\n');
+  while (lines.length > 0 && lines[lines.length - 1]!.trim() === '') lines.pop();
+  const kept = lines.filter((line, i) => {
+    if (!line.trim()) return false;
+    let r: { type?: string; step?: number; epoch?: number };
+    try {
+      r = JSON.parse(line);
+    } catch (e) {
+      if (i === lines.length - 1) {
+        logInfo(`${file}:${i + 1}: dropped a torn last line (the run was stopped while writing it)`);
+        return false;
       }
-      if (r.type === 'step') return (r.step ?? Number.POSITIVE_INFINITY) < step;
-      return (r.epoch ?? Number.POSITIVE_INFINITY) < epoch;
-    });
+      throw new RunFormatError(`damaged line, not valid JSON (${(e as Error).message})`, file, i + 1);
+    }
+    if (r.type === 'step') return (r.step ?? Number.POSITIVE_INFINITY) < step;
+    return (r.epoch ?? Number.POSITIVE_INFINITY) < epoch;
+  });
   writeFileSync(file, kept.map((l) => `${l}\n`).join(''));
 }

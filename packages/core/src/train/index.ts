@@ -1,4 +1,5 @@
 export { type FitRun, History, type Logs, type TrainCallback } from './callbacks.js';
+export { allFinite, DivergenceError, NonFiniteGuard } from './divergence.js';
 export { EarlyStopping, type EarlyStoppingOptions } from './early-stopping.js';
 export { type Evaluation, evaluate } from './evaluate.js';
 export { HistoryFile } from './history-file.js';

@@ -3,17 +3,20 @@ import { join } from 'node:path';
 import { TrainConfig } from '../config/run-config.js';
 import type { Dataset } from '../data/dataset.js';
 import { disposeBatch } from '../data/dataset.js';
-import { resolveFolder } from '../io/atomic.js';
+import { recoverFolder, resolveFolder } from '../io/atomic.js';
 import { loadCheckpoint, type ModelMeta, saveCheckpoint, type TrainingState } from '../io/checkpoint.js';
+import { runIdentity, sameRun } from '../io/run-identity.js';
 import { type Direction, deltaMIfDefined } from '../metrics/index.js';
 import type { MultiTaskModel } from '../model/multi-task-model.js';
 import { Optimizer } from '../optim/optimizer.js';
 import { learningRate } from '../optim/schedule.js';
 import { isSupervised, type TaskSpec } from '../tasks/task-spec.js';
-import { logLevel } from '../util/log.js';
+import { UsageError } from '../util/errors.js';
+import { logInfo, logLevel } from '../util/log.js';
 import { Rng } from '../util/rng.js';
 import { type Weighting, weightingRegistry } from '../weighting/index.js';
 import { type FitRun, History, type Logs, type TrainCallback } from './callbacks.js';
+import { DivergenceError, NonFiniteGuard } from './divergence.js';
 import { EarlyStopping } from './early-stopping.js';
 import { evaluate } from './evaluate.js';
 import { HistoryFile } from './history-file.js';
@@ -54,6 +57,8 @@ export interface FitResult {
   readonly interrupted: boolean;
   /** Why training ended before `train.epochs`, when a callback stopped it. */
   readonly stopReason?: string;
+  /** Steps dropped for a non-finite loss or gradient (`train.nonFinite: skip`). */
+  readonly skippedSteps: number;
 }
 
 /** Where a run is, beyond the weights and optimizer (checkpointed, restored on resume). */
@@ -85,7 +90,7 @@ export class Trainer {
     this.seed = options.seed ?? 0;
     const supervised = model.tasks.filter(isSupervised);
     if (cfg.singleTask !== undefined && !supervised.some((t) => t.name === cfg.singleTask)) {
-      throw new Error(`singleTask "${cfg.singleTask}" is not a supervised task (tasks: ${supervised.map((t) => t.name).join(', ')})`);
+      throw new UsageError(`singleTask "${cfg.singleTask}" is not a supervised task (tasks: ${supervised.map((t) => t.name).join(', ')})`);
     }
     this.tasks = cfg.singleTask !== undefined ? supervised.filter((t) => t.name === cfg.singleTask) : supervised;
     this.weighting = weightingRegistry.get(cfg.weighting.name)(cfg.weighting.options, {
@@ -130,9 +135,18 @@ export class Trainer {
       epochLossSums: taskNames.map(() => 0),
       epochLossCount: 0,
     };
+    const identity = runIdentity(this.options.modelMeta?.config ?? { train: cfg }, this.seed);
     const resuming = Boolean(this.options.resume && checkpointDir && resolveFolder(checkpointDir));
     if (resuming) {
+      // the run's own folders: put back what a crash between two renames left aside, drop stale temp copies
+      recoverFolder(checkpointDir!);
+      recoverFolder(join(out!, 'model'));
       state = loadCheckpoint(checkpointDir!, this.model, this.optimizer);
+      if (state.run && !sameRun(state.run, identity)) {
+        throw new UsageError(
+          `cannot resume: ${checkpointDir} belongs to another run (seed ${state.run.seed}, config ${state.run.config.slice(0, 12)}; this run: seed ${identity.seed}, config ${identity.config.slice(0, 12)})`,
+        );
+      }
       this.rng.setState(state.rng);
       this.weighting.setState(state.weighting);
     }
@@ -171,8 +185,20 @@ export class Trainer {
       state.rng = this.rng.getState();
       state.weighting = this.weighting.getState();
       state.callbacks = Object.fromEntries(callbacks.filter((c) => c.stateKey && c.getState).map((c) => [c.stateKey!, c.getState!()]));
+      state.run = identity;
+      state.skippedSteps = guard.skipped;
       saveCheckpoint(checkpointDir, this.model, this.optimizer, state, this.options.modelMeta);
     };
+
+    const guard = new NonFiniteGuard(cfg.nonFinite, cfg.maxSkippedSteps);
+    guard.skipped = state.skippedSteps ?? 0;
+    this.optimizer.guard = guard.allowUpdate;
+    const hint = (lr: number) =>
+      `try a lower train.optimizer.lr (now ${lr}), ${cfg.clipNorm > 0 ? `a lower train.clipNorm (now ${cfg.clipNorm})` : 'train.clipNorm'} or train.nonFinite: skip; ${
+        checkpointDir && resolveFolder(checkpointDir)
+          ? `the last good checkpoint is kept in ${checkpointDir}`
+          : 'no checkpoint was written yet'
+      }`;
 
     let interrupted = false;
     await emit((c) => c.onTrainBegin?.());
@@ -210,14 +236,26 @@ export class Trainer {
           cosines: result.cosines ? { tasks: taskNames, matrix: result.cosines.map((r) => r.map((v) => round(v))) } : undefined,
           gradNorm: result.gradientNorm,
         };
-        result.losses.forEach((l, i) => {
-          state.epochLossSums[i]! += l;
-        });
-        state.epochLossCount += 1;
+        let verdict: 'ok' | 'skip';
+        try {
+          verdict = guard.afterStep({ step: state.step, losses: record.losses }, `(epoch ${epoch + 1}, batch ${b + 1})`, hint(lr));
+        } catch (e) {
+          if (e instanceof DivergenceError) await emit((c) => c.onTrainEnd?.());
+          throw e;
+        }
+        if (verdict === 'ok') {
+          result.losses.forEach((l, i) => {
+            state.epochLossSums[i]! += l;
+          });
+          state.epochLossCount += 1;
+        } else {
+          logInfo(`step ${state.step + 1} skipped: non-finite loss or gradient (train.nonFinite: skip; ${guard.skipped} so far)`);
+        }
         state.step += 1;
         b += 1;
         state.batchInEpoch = b;
-        await emit((c) => c.onBatchEnd?.(b - 1, stepLogs(record), record));
+        // a skipped step leaves no history line or progress: its update was never applied
+        if (verdict === 'ok') await emit((c) => c.onBatchEnd?.(b - 1, stepLogs(record), record));
         if (this.options.checkpointEverySteps && state.step % this.options.checkpointEverySteps === 0) checkpoint();
         if (this.stopRequested) break;
         if (b % 20 === 0) await new Promise((r) => setImmediate(r)); // let signals and progress through
@@ -247,6 +285,7 @@ export class Trainer {
       steps: state.step,
       interrupted,
       stopReason: run.stopReason,
+      skippedSteps: guard.skipped,
     };
   }
 

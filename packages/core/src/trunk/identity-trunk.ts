@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Parameter } from '../nn/module.js';
 import type { Inputs, Trunk, TrunkBuildContext } from './trunk.js';
 
-export const IdentityTrunkOptions = z.object({ input: z.string().default('x') });
+export const IdentityTrunkOptions = z.strictObject({ input: z.string().default('x') });
 
 /** Passes one input through: for architectures whose experts read raw features directly (MMoE on tabular data). */
 export class IdentityTrunk implements Trunk {

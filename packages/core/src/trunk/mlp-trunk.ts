@@ -4,7 +4,7 @@ import { Mlp } from '../nn/mlp.js';
 import type { ForwardContext, Parameter } from '../nn/module.js';
 import type { Inputs, Trunk, TrunkBuildContext } from './trunk.js';
 
-export const MlpTrunkOptions = z.object({
+export const MlpTrunkOptions = z.strictObject({
   input: z.string().default('x'),
   units: z.array(z.number().int().positive()).default([64]),
   dropout: z.number().min(0).max(1).default(0),

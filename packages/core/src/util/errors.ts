@@ -30,3 +30,31 @@ export class DataError extends PolytaskError {
     this.name = 'DataError';
   }
 }
+
+/** One problem with a component's options: the path inside the options and what is wrong. */
+export interface OptionsIssue {
+  readonly path: readonly PropertyKey[];
+  readonly message: string;
+}
+
+/**
+ * Invalid options of a registered component (weighting, architecture, trunk, head, ...). Carries the family, the
+ * registered name and the options given, so a CLI can name the config field they came from.
+ */
+export class OptionsError extends UsageError {
+  constructor(
+    readonly family: string,
+    readonly component: string,
+    readonly options: unknown,
+    readonly issues: readonly OptionsIssue[],
+  ) {
+    const detail = issues.map((i) => (i.path.length > 0 ? `${i.path.map(String).join('.')}: ${i.message}` : i.message)).join('; ');
+    super(`${family} "${component}": invalid options: ${detail}`);
+    this.name = 'OptionsError';
+  }
+}
+
+/** A zod error (any zod instance) by its shape. */
+export function isZodError(e: unknown): e is { issues: { path: PropertyKey[]; message: string; code?: string; keys?: string[] }[] } {
+  return e instanceof Error && e.name === 'ZodError' && Array.isArray((e as { issues?: unknown }).issues);
+}

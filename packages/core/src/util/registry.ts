@@ -1,4 +1,6 @@
 import type { z } from 'zod';
+import { didYouMean } from './did-you-mean.js';
+import { isZodError, OptionsError } from './errors.js';
 
 /** How an entry was registered: `options` is the schema of its config `options` (shown by `list`, the JSON Schema). */
 export interface RegisterOptions {
@@ -38,12 +40,29 @@ export class Registry<T> {
     return this.optionSchemas.get(name);
   }
 
+  /**
+   * The entry under `name`. A factory entry comes back wrapped so that a zod error from parsing its options (the
+   * first argument) becomes an {@link OptionsError} naming this family and name.
+   */
   get(name: string): T {
     const entry = this.entries.get(name);
-    if (entry === undefined) {
-      throw new Error(`unknown ${this.family} "${name}"; known: ${this.names().join(', ')}`);
-    }
-    return entry;
+    if (entry === undefined) throw new Error(this.unknownMessage(name));
+    if (typeof entry !== 'function') return entry;
+    const family = this.family;
+    const factory = entry as unknown as (...args: unknown[]) => unknown;
+    return ((...args: unknown[]) => {
+      try {
+        return factory(...args);
+      } catch (e) {
+        if (isZodError(e)) throw new OptionsError(family, name, args[0], e.issues);
+        throw e;
+      }
+    }) as unknown as T;
+  }
+
+  /** `unknown <family> "<name>"` with the closest registered name, or the known ones. */
+  unknownMessage(name: string): string {
+    return `unknown ${this.family} "${name}"${didYouMean(name, this.names())}`;
   }
 
   has(name: string): boolean {

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { UsageError } from '../util/errors.js';
+import { OptionsError } from '../util/errors.js';
 
 /** snake_case → camelCase (`max_norm` → `maxNorm`), so LibMTL-style option names are accepted too. */
 function camelCase(key: string): string {
@@ -9,7 +9,7 @@ function camelCase(key: string): string {
 /**
  * Parses a method's options with its zod schema (strict: unknown keys are errors, so typos are caught).
  * Keys may be given in camelCase or snake_case; `aliases` maps LibMTL's own names (e.g. `calpha`, `mgda_gn`)
- * onto ours. Errors become a UsageError naming the method.
+ * onto ours. Errors become an OptionsError (a UsageError) naming the method and the option.
  */
 export function parseOptions<S extends z.ZodType>(
   method: string,
@@ -22,10 +22,7 @@ export function parseOptions<S extends z.ZodType>(
     renamed[aliases[key] ?? camelCase(key)] = value;
   }
   const result = schema.safeParse(renamed);
-  if (!result.success) {
-    const detail = result.error.issues.map((i) => (i.path.length > 0 ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ');
-    throw new UsageError(`weighting "${method}": invalid options: ${detail}`);
-  }
+  if (!result.success) throw new OptionsError('weighting', method, options, result.error.issues);
   return result.data;
 }
 

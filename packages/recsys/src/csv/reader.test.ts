@@ -95,4 +95,16 @@ describe('readCsv', () => {
     await expect(all(file('not gzip at all', '.gz'))).rejects.toThrow(/cannot read/);
     await expect(all(file('1,2\n'), { header: false })).rejects.toThrow(/no header and no column names/);
   });
+
+  it('skips leading lines (a title) and comment lines anywhere, counting lines as the file does', async () => {
+    const path = file('Export of 2026-12-01\n# columns below\na,b\n1,2\n# a note\n3,"x\n# not a comment: inside quotes"\n# 2 rows\n');
+    const rows = await all(path, { skipLines: 1, comment: '#' });
+    expect(rows.map((r) => [r.line, r.values])).toEqual([
+      [4, ['1', '2']],
+      [6, ['3', 'x\n# not a comment: inside quotes']],
+    ]);
+    expect(rows[0]!.columns).toEqual(['a', 'b']);
+    // without the options the title is the header and the comment a short row
+    await expect(all(path)).rejects.toThrow(`${path}, line 3: expected 1 fields, found 2`);
+  });
 });

@@ -5,7 +5,7 @@ import { DataError } from '@polytask/core';
 import { z } from 'zod';
 
 /** How a delimited text file is read. */
-export const CsvOptions = z.object({
+export const CsvOptions = z.strictObject({
   /** The first line names the columns. */
   header: z.boolean().default(true),
   /**
@@ -20,6 +20,13 @@ export const CsvOptions = z.object({
   trim: z.boolean().default(false),
   /** Gzip-compressed input; default: by the `.gz` extension. */
   gzip: z.boolean().optional(),
+  /** Lines to skip at the start of the file, before the header (a title, a licence line). */
+  skipLines: z.number().int().min(0).default(0),
+  /**
+   * Lines starting with this text are skipped wherever they are (`#` notes, a trailer line). Checked on the raw
+   * line, so a quoted field that continues onto a line starting with it is still read as data.
+   */
+  comment: z.string().min(1).optional(),
 });
 export type CsvOptions = z.input<typeof CsvOptions>;
 
@@ -108,7 +115,8 @@ async function* textLines(path: string, gzip: boolean): AsyncGenerator<string> {
 
 /**
  * Streams the data rows of a delimited file (plain or `.gz`) line by line, never holding the file: a header or
- * configured column names, one-character delimiter, optional trimming, quoted fields (also across lines).
+ * configured column names, one-character delimiter, optional trimming, quoted fields (also across lines), leading
+ * lines skipped (`skipLines`) and comment lines (`comment`) ignored.
  * A row with the wrong number of fields is a DataError naming the file and line.
  */
 export async function* readCsv(path: string, options: CsvOptions = {}): AsyncGenerator<CsvRow> {
@@ -124,6 +132,8 @@ export async function* readCsv(path: string, options: CsvOptions = {}): AsyncGen
       lineNo += 1;
       let text = line;
       if (lineNo === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1); // BOM
+      if (lineNo <= o.skipLines) continue;
+      if (!pending && o.comment !== undefined && text.startsWith(o.comment)) continue;
       if (pending) text = `${pending}\n${text}`;
       const start = pending ? pendingStart : lineNo;
       // blank lines are skipped; a line of only delimiters (tabs are whitespace too) is a row of empty fields

@@ -6,7 +6,7 @@ import { aliCcpPreset } from './ali-ccp.js';
 import { censusIncomePreset } from './census-income.js';
 
 /** A 0/1 column: `positive` lists the values that mean 1; without it the cell must read 0 or 1. */
-export const BinaryColumn = z.object({
+export const BinaryColumn = z.strictObject({
   column: z.string().min(1),
   positive: z.array(z.string()).optional(),
 });
@@ -21,7 +21,7 @@ export const LabelConfig = BinaryColumn.extend({
 });
 export type LabelConfig = z.infer<typeof LabelConfig>;
 
-export const SplitConfig = z.object({
+export const SplitConfig = z.strictObject({
   /**
    * Named fractions of the rows of `file` (e.g. train 0.8, valid 0.1, test 0.1); core's seeded `splitIndices`.
    * They must add up to 1: the last split takes whatever the others leave, so {train 0.5, test 0.1} would test
@@ -38,7 +38,7 @@ export const PRESETS = ['census-income-kdd', 'ali-ccp'] as const;
 
 /** The `data` section of a recsys run config (after a preset's defaults are merged in). */
 export const RecsysDataConfig = z
-  .object({
+  .strictObject({
     /** A dataset preset whose settings the other keys override (shallow: a key given here replaces the preset's). */
     preset: z.enum(PRESETS).optional(),
     /** Dataset folder; relative to the config file. Replaced by `--data`. */
@@ -53,7 +53,7 @@ export const RecsysDataConfig = z
     validSplit: z.string().optional(),
     /** Split of the final metrics; default `test` when present. */
     testSplit: z.string().optional(),
-    csv: CsvOptions.default({ header: true, delimiter: ',', quote: '"', trim: false }),
+    csv: CsvOptions.default(() => CsvOptions.parse({})),
     /** Cell values that mean "missing" (compared after trimming). */
     missing: z.array(z.string()).default(DEFAULT_MISSING),
     features: z.array(FeatureConfig).min(1),
@@ -61,7 +61,7 @@ export const RecsysDataConfig = z
     /** User column: adds the `user_id` input and lets tasks report GAUC. */
     user: z.string().optional(),
     /** ESMM wiring: the tasks whose heads the `esmm-ctcvr` task multiplies. */
-    esmm: z.object({ ctr: z.string().default('ctr'), cvr: z.string().default('cvr') }).default({ ctr: 'ctr', cvr: 'cvr' }),
+    esmm: z.strictObject({ ctr: z.string().default('ctr'), cvr: z.string().default('cvr') }).default({ ctr: 'ctr', cvr: 'cvr' }),
     /** Read at most this many data rows of each file (quick runs). */
     maxRows: z.number().int().positive().optional(),
   })

@@ -14,6 +14,8 @@ export interface RecsysData {
   readonly trainSplit: string;
   readonly validSplit?: string;
   readonly testSplit?: string;
+  /** Labels that let a split measure little or nothing (constant), in words; see `labelProblems`. */
+  readonly warnings: string[];
 }
 
 export interface LoadOptions {
@@ -77,6 +79,8 @@ class SplitBuilder {
   readonly labels: Map<string, ColumnBuilder>;
   readonly masks: Map<string, ColumnBuilder>;
   readonly users?: ColumnBuilder;
+  /** Some raw values of each label column that matched none of its `positive` values (for the message). */
+  readonly negatives = new Map<string, Set<string>>();
 
   constructor(
     pipeline: FeaturePipeline,
@@ -96,7 +100,14 @@ class SplitBuilder {
   push(access: RowAccess, source: RowSource): void {
     for (const [key, spec] of Object.entries(this.config.labels)) {
       const missing = this.config.missing;
-      this.labels.get(key)!.push(binaryValue(spec, access.raw(spec.column), source, missing));
+      const raw = access.raw(spec.column);
+      const value = binaryValue(spec, raw, source, missing);
+      this.labels.get(key)!.push(value);
+      if (spec.positive && value === 0) {
+        const seen = this.negatives.get(key) ?? new Set<string>();
+        if (seen.size < 5) seen.add((raw ?? '').trim());
+        this.negatives.set(key, seen);
+      }
       if (spec.mask) this.masks.get(key)!.push(binaryValue(spec.mask, access.raw(spec.mask.column), source, missing));
     }
     if (this.users) {
@@ -132,6 +143,57 @@ function neededColumns(config: RecsysDataConfig): string[] {
   }
   if (config.user) cols.add(config.user);
   return [...cols];
+}
+
+/**
+ * The data rule for labels, per split: a label (among the samples its mask keeps) with only one value measures
+ * nothing there (AUC is undefined, the task learns a constant) and is a warning; in the training split, a label
+ * with configured `positive` values none of which occurs is an error, since the config most likely spells them
+ * differently from the file.
+ */
+function labelProblems(
+  split: string,
+  file: string,
+  builder: SplitBuilder,
+  dataset: InMemoryDataset,
+  config: RecsysDataConfig,
+  training: boolean,
+): string[] {
+  const warnings: string[] = [];
+  for (const [key, spec] of Object.entries(config.labels)) {
+    const values = dataset.parts.labels[key]!.data;
+    const mask = dataset.parts.masks?.[key];
+    let kept = 0;
+    let positives = 0;
+    for (let i = 0; i < values.length; i++) {
+      if (mask && mask[i] === 0) continue;
+      kept += 1;
+      if (values[i] === 1) positives += 1;
+    }
+    if (training && spec.positive && positives === 0 && kept > 0) {
+      const seen = [...(builder.negatives.get(key) ?? [])].map((v) => JSON.stringify(v)).join(', ');
+      throw new DataError(
+        file,
+        undefined,
+        spec.column,
+        `no training row has a positive label for "${key}": none of data.labels.${key}.positive (${spec.positive.map((v) => JSON.stringify(v)).join(', ')}) occurs; the column holds ${seen}`,
+      );
+    }
+    const where = `${file}, field "${spec.column}"`;
+    if (kept === 0) {
+      warnings.push(`split "${split}": label "${key}" has no labelled sample (its mask "${spec.mask?.column}" is 0 everywhere) in ${file}`);
+    } else if (positives === 0 || positives === kept) {
+      warnings.push(
+        `split "${split}": label "${key}" is ${positives === 0 ? 0 : 1} in all ${kept} labelled samples (${where}): it measures nothing there`,
+      );
+    }
+  }
+  return warnings;
+}
+
+/** A file that must hold data rows and holds none (empty, header only, or every line skipped). */
+function noRows(file: string): DataError {
+  return new DataError(file, undefined, undefined, 'no data rows (the file is empty, has only a header, or every line was skipped)');
 }
 
 /**
@@ -172,22 +234,27 @@ export async function loadRecsysData(config: RecsysDataConfig, options: LoadOpti
     let pipeline = options.pipeline;
     if (!pipeline) {
       const fitter = FeaturePipeline.fitter(config.features, config.missing, options.seed ?? 0);
-      await streamFile(trainFile, config, (access, source) => fitter.add(access.get, source));
+      const rows = await streamFile(trainFile, config, (access, source) => fitter.add(access.get, source));
+      if (rows === 0) throw noRows(trainFile);
       pipeline = fitter.finish();
     }
     const splits: Record<string, InMemoryDataset> = {};
+    const warnings: string[] = [];
     for (const [name, file] of Object.entries(files)) {
       const builder = new SplitBuilder(pipeline, config, userIds);
-      await streamFile(file, config, (access, source) => builder.push(access, source));
+      const rows = await streamFile(file, config, (access, source) => builder.push(access, source));
+      if (rows === 0) throw noRows(file);
       splits[name] = builder.build(pipeline);
+      warnings.push(...labelProblems(name, file, builder, splits[name]!, config, name === config.trainSplit));
     }
-    return { splits, pipeline, trainSplit: config.trainSplit, validSplit: config.validSplit, testSplit: config.testSplit };
+    return { splits, pipeline, trainSplit: config.trainSplit, validSplit: config.validSplit, testSplit: config.testSplit, warnings };
   }
 
   const file = resolve(root, config.file!);
   const fractions = config.split!.fractions;
   const names = Object.keys(fractions);
   const count = await streamFile(file, config, () => {});
+  if (count === 0) throw noRows(file);
   const assignment = new Uint8Array(count);
   const parts = splitIndices(count, fractions, config.split!.seed);
   names.forEach((name, s) => {
@@ -206,5 +273,12 @@ export async function loadRecsysData(config: RecsysDataConfig, options: LoadOpti
   const builders = names.map(() => new SplitBuilder(fitted, config, userIds));
   await streamFile(file, config, (access, source, i) => builders[assignment[i]!]!.push(access, source));
   const splits = Object.fromEntries(names.map((name, s) => [name, builders[s]!.build(fitted)]));
-  return { splits, pipeline: fitted, trainSplit: config.trainSplit, validSplit: config.validSplit, testSplit: config.testSplit };
+  const warnings: string[] = [];
+  names.forEach((name, s) => {
+    if (splits[name]!.size === 0) {
+      throw new DataError(file, undefined, undefined, `split "${name}" gets no rows of the ${count} (data.split.fractions)`);
+    }
+    warnings.push(...labelProblems(name, file, builders[s]!, splits[name]!, config, name === config.trainSplit));
+  });
+  return { splits, pipeline: fitted, trainSplit: config.trainSplit, validSplit: config.validSplit, testSplit: config.testSplit, warnings };
 }

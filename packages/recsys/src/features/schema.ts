@@ -16,7 +16,7 @@ const Base = {
   column: z.string().min(1).optional(),
 };
 
-export const CategoricalFeature = z.object({
+export const CategoricalFeature = z.strictObject({
   ...Base,
   type: z.literal('categorical'),
   /** Values seen fewer times than this in the training rows map to the OOV id 0. */
@@ -28,7 +28,7 @@ export const CategoricalFeature = z.object({
 });
 
 export const Bucketize = z
-  .object({
+  .strictObject({
     /** Ascending bucket edges on the raw value: bucket k holds boundaries[k-1] ≤ x < boundaries[k]. */
     boundaries: z.array(z.number()).optional(),
     /** Or: this many equal-frequency buckets fitted on (a seeded sample of) the training values. */
@@ -43,7 +43,7 @@ export const Bucketize = z
     path: ['boundaries'],
   });
 
-export const NumericFeature = z.object({
+export const NumericFeature = z.strictObject({
   ...Base,
   type: z.literal('numeric'),
   /** Clamp the raw value to [min, max] first. */
@@ -62,7 +62,7 @@ export const NumericFeature = z.object({
   dense: z.boolean().default(true),
 });
 
-export const MultiFeature = z.object({
+export const MultiFeature = z.strictObject({
   ...Base,
   type: z.literal('multi'),
   /** Separator of the values inside one cell (a JSON array also works in predict records). */
