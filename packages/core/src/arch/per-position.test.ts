@@ -25,7 +25,9 @@ describe('sharing architectures on per-position features', () => {
       const flat = build([4]);
       expect(perPosition.branchOutputShape).toEqual([-1, ...flat.branchOutputShape]);
       // Same seed, same construction order: the two carry identical weights.
-      perPosition.parameters().forEach((p, i) => p.variable.assign(flat.parameters()[i]!.variable));
+      perPosition.parameters().forEach((p, i) => {
+        p.variable.assign(flat.parameters()[i]!.variable);
+      });
       const x = tf.randomNormal([2, 3, 4], 0, 1, 'float32', 5);
       for (const branch of ['a', 'b']) {
         const got = tf.tidy(() => perPosition.branchInput(perPosition.encode(x, { training: false }), branch, { training: false }));
