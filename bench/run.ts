@@ -25,6 +25,8 @@ type ModelName = (typeof MODELS)[number];
 
 const repoRoot = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const err = (msg: string) => process.stderr.write(`${msg}\n`);
+/** The reference's thread count variable (its _common.py reads it). */
+const PEER_THREADS = 'PEER_THREADS';
 const mib = (kb: number) => Number((kb / 1024).toFixed(1));
 
 function usage(msg?: string): never {
@@ -84,7 +86,7 @@ function runPytorch(peers: string, file: string, configPath: string, threads: nu
   const res = spawnSync(python, ['-c', wrapper, path.join(peers, `${file}.py`), configPath, peers], {
     cwd: peers,
     encoding: 'utf8',
-    env: { ...process.env, PEER_THREADS: process.env.PEER_THREADS ?? String(threads) },
+    env: { ...process.env, [PEER_THREADS]: process.env[PEER_THREADS] ?? String(threads) },
   });
   const lines = (res.stdout ?? '').split('\n').map((l) => l.trim());
   const peer = lines.find((l) => l.startsWith('{') && l.includes('"peer"'));

@@ -246,6 +246,18 @@ struct ConvBwdWeights {
   memory::desc scratch;
 };
 
+struct Eltwise {
+  dnnl::eltwise_forward prim;
+  memory src, dst;
+  memory::desc scratch;
+};
+
+struct Binary {
+  dnnl::binary prim;
+  memory src0, src1, dst;
+  memory::desc scratch;
+};
+
 struct BnormFwd {
   dnnl::batch_normalization_forward prim;
   memory src, dst, scale, shift, mean, variance;
@@ -269,6 +281,8 @@ struct State {
   std::unordered_map<std::string, std::unique_ptr<ConvBwdWeights>> bwdWeights;
   std::unordered_map<std::string, std::unique_ptr<BnormFwd>> bnFwd;
   std::unordered_map<std::string, std::unique_ptr<BnormBwd>> bnBwd;
+  std::unordered_map<std::string, std::unique_ptr<Eltwise>> eltwise;
+  std::unordered_map<std::string, std::unique_ptr<Binary>> binary;
   std::vector<uint8_t> scratch;
   /* Shapes oneDNN has no implementation for: remembered so the failed primitive-desc search is not repeated. */
   std::unordered_map<std::string, bool> unsupported;
@@ -611,6 +625,155 @@ napi_value BatchNormBackward(napi_env env, napi_callback_info info) {
   return boolean(env, ok);
 }
 
+/* ------------------------------------------------------------------ element-wise (large tensors) */
+
+/* Unary codes: exp 0, log 1, sigmoid 2, tanh 3, relu 4, sqrt 5, square 6, abs 7, linear 8 (alpha·x + beta). */
+bool eltwiseAlg(int64_t code, algorithm *alg) {
+  static const algorithm algs[] = {algorithm::eltwise_exp,  algorithm::eltwise_log,    algorithm::eltwise_logistic,
+                                   algorithm::eltwise_tanh, algorithm::eltwise_relu,   algorithm::eltwise_sqrt,
+                                   algorithm::eltwise_square, algorithm::eltwise_abs, algorithm::eltwise_linear};
+  if (code < 0 || code >= static_cast<int64_t>(sizeof algs / sizeof algs[0])) return false;
+  *alg = algs[code];
+  return true;
+}
+
+/* dnnlEltwise(code, x, y, alpha, beta): y = f(x) over all of x (y at least as long). */
+napi_value EltwiseFn(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value argv[5];
+  if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok || argc < 5) {
+    napi_throw_error(env, nullptr, "dnnlEltwise: too few arguments");
+    return nullptr;
+  }
+  int64_t code;
+  float *x, *y;
+  size_t lx, ly;
+  double alpha, beta;
+  if (!argInt(env, argv[0], 0, &code) || !argF32(env, argv[1], &x, &lx) || !argF32(env, argv[2], &y, &ly) ||
+      !argDouble(env, argv[3], &alpha) || !argDouble(env, argv[4], &beta))
+    return nullptr;
+  algorithm alg;
+  if (!eltwiseAlg(code, &alg) || ly < lx) {
+    napi_throw_range_error(env, nullptr, "dnnlEltwise: unknown operation or output too small");
+    return nullptr;
+  }
+  if (lx == 0) return boolean(env, true);
+  State &s = state();
+  std::string key = "e," + std::to_string(code) + ',' + std::to_string(lx) + ',' + std::to_string(alpha) + ',' +
+                    std::to_string(beta);
+  bool ok = guarded(s, key, [&] {
+    auto it = s.eltwise.find(key);
+    if (it == s.eltwise.end()) {
+      memory::desc md({static_cast<int64_t>(lx)}, dt::f32, tag::a);
+      auto d = dnnl::eltwise_forward::desc(prop_kind::forward_inference, alg, md, static_cast<float>(alpha),
+                                           static_cast<float>(beta));
+      auto pd = dnnl::eltwise_forward::primitive_desc(d, userScratchpad(), s.eng);
+      auto e = std::make_unique<Eltwise>();
+      e->prim = dnnl::eltwise_forward(pd);
+      e->src = memory(md, s.eng, nullptr);
+      e->dst = memory(md, s.eng, nullptr);
+      e->scratch = pd.scratchpad_desc();
+      it = s.eltwise.emplace(key, std::move(e)).first;
+    }
+    Eltwise &e = *it->second;
+    e.src.set_data_handle(x);
+    e.dst.set_data_handle(y);
+    e.prim.execute(s.strm, {{DNNL_ARG_SRC, e.src}, {DNNL_ARG_DST, e.dst}, {DNNL_ARG_SCRATCHPAD, scratchpad(s, e.scratch)}});
+    s.strm.wait();
+  });
+  return boolean(env, ok);
+}
+
+bool argDims(napi_env env, napi_value v, memory::dims *dims) {
+  uint32_t n;
+  if (napi_get_array_length(env, v, &n) != napi_ok || n < 1 || n > 6) {
+    napi_throw_range_error(env, nullptr, "dnnlBinary: expected 1 to 6 dimensions");
+    return false;
+  }
+  dims->resize(n);
+  for (uint32_t i = 0; i < n; i++) {
+    napi_value e;
+    int64_t d;
+    if (napi_get_element(env, v, i, &e) != napi_ok || !argInt(env, e, 1, &d)) return false;
+    (*dims)[i] = d;
+  }
+  return true;
+}
+
+/* Row-major (dense, last dimension fastest) descriptor of any rank. */
+memory::desc rowMajor(const memory::dims &dims) {
+  memory::dims strides(dims.size());
+  int64_t acc = 1;
+  for (size_t i = dims.size(); i-- > 0;) {
+    strides[i] = acc;
+    acc *= dims[i];
+  }
+  return memory::desc(dims, dt::f32, strides);
+}
+
+/*
+ * dnnlBinary(code, a, aDims, b, bDims, y): y = a op b, codes add 0, sub 1, mul 2, div 3, max 4, min 5. aDims is the
+ * output shape; bDims has the same rank, each dimension equal to a's or 1 (broadcast).
+ */
+napi_value BinaryFn(napi_env env, napi_callback_info info) {
+  size_t argc = 6;
+  napi_value argv[6];
+  if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok || argc < 6) {
+    napi_throw_error(env, nullptr, "dnnlBinary: too few arguments");
+    return nullptr;
+  }
+  static const algorithm algs[] = {algorithm::binary_add, algorithm::binary_sub, algorithm::binary_mul,
+                                   algorithm::binary_div, algorithm::binary_max, algorithm::binary_min};
+  int64_t code;
+  float *a, *b, *y;
+  size_t la, lb, ly;
+  memory::dims da, db;
+  if (!argInt(env, argv[0], 0, &code) || !argF32(env, argv[1], &a, &la) || !argDims(env, argv[2], &da) ||
+      !argF32(env, argv[3], &b, &lb) || !argDims(env, argv[4], &db) || !argF32(env, argv[5], &y, &ly))
+    return nullptr;
+  int64_t na = 1, nb = 1;
+  bool shapes = code < 6 && da.size() == db.size();
+  for (size_t i = 0; shapes && i < da.size(); i++) {
+    shapes = db[i] == da[i] || db[i] == 1;
+    na *= da[i];
+    nb *= db[i];
+  }
+  if (!shapes || static_cast<int64_t>(la) < na || static_cast<int64_t>(lb) < nb || static_cast<int64_t>(ly) < na) {
+    napi_throw_range_error(env, nullptr, "dnnlBinary: unknown operation or shapes / buffers that do not match");
+    return nullptr;
+  }
+  State &s = state();
+  std::string key = "b," + std::to_string(code);
+  for (auto d : da) key += ',' + std::to_string(d);
+  key += '/';
+  for (auto d : db) key += ',' + std::to_string(d);
+  bool ok = guarded(s, key, [&] {
+    auto it = s.binary.find(key);
+    if (it == s.binary.end()) {
+      auto ma = rowMajor(da), mb = rowMajor(db);
+      auto d = dnnl::binary::desc(algs[code], ma, mb, ma);
+      auto pd = dnnl::binary::primitive_desc(d, userScratchpad(), s.eng);
+      auto e = std::make_unique<Binary>();
+      e->prim = dnnl::binary(pd);
+      e->src0 = memory(ma, s.eng, nullptr);
+      e->src1 = memory(mb, s.eng, nullptr);
+      e->dst = memory(ma, s.eng, nullptr);
+      e->scratch = pd.scratchpad_desc();
+      it = s.binary.emplace(key, std::move(e)).first;
+    }
+    Binary &e = *it->second;
+    e.src0.set_data_handle(a);
+    e.src1.set_data_handle(b);
+    e.dst.set_data_handle(y);
+    e.prim.execute(s.strm, {{DNNL_ARG_SRC_0, e.src0},
+                            {DNNL_ARG_SRC_1, e.src1},
+                            {DNNL_ARG_DST, e.dst},
+                            {DNNL_ARG_SCRATCHPAD, scratchpad(s, e.scratch)}});
+    s.strm.wait();
+  });
+  return boolean(env, ok);
+}
+
 const char *isaName(dnnl::cpu_isa isa) {
   switch (isa) {
     case dnnl::cpu_isa::sse41:
@@ -662,6 +825,8 @@ extern "C" int polytask_onednn_register(napi_env env, napi_value exports) {
       {"dnnlConv2dBackpropFilter", nullptr, Conv2dBackpropFilter, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"dnnlBatchNormForward", nullptr, BatchNormForward, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"dnnlBatchNormBackward", nullptr, BatchNormBackward, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"dnnlEltwise", nullptr, EltwiseFn, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"dnnlBinary", nullptr, BinaryFn, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
   return napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props) == napi_ok;
 }

@@ -351,6 +351,36 @@ describe.skipIf(!native).each(paths)('native kernel overrides on %s (%s path)', 
     }
   });
 
+  it('large element-wise kernels: unary ops and broadcasting binary ops (oneDNN from 65536 elements)', () => {
+    const big = [4, 33, 17, 31]; // 69564 elements, odd sizes
+    const pos = (t: tf.Tensor) => tf.add(tf.abs(t), 0.1);
+    compare([input(big)], (x) => [tf.exp(x!), tf.sigmoid(x!), tf.tanh(x!), tf.relu(x!), tf.square(x!), tf.abs(x!), tf.neg(x!)], 'unary');
+    compare([input(big)], (x) => [tf.log(pos(x!)), tf.sqrt(pos(x!))], 'log/sqrt');
+    const c = big[3]!;
+    for (const other of [big, [c], [4, 1, 17, 1], []]) {
+      compare(
+        [input(big), input(other)],
+        (a, b) => [
+          tf.add(a!, b!),
+          tf.add(b!, a!),
+          tf.sub(a!, b!),
+          tf.sub(b!, a!),
+          tf.mul(b!, a!),
+          tf.div(a!, pos(b!)),
+          tf.div(b!, pos(a!)),
+          tf.maximum(b!, a!),
+          tf.minimum(a!, b!),
+        ],
+        `binary ${big} with ${other}`,
+      );
+    }
+    compare(
+      [input([22000, 3]), input([22000, 3])],
+      (x, y) => tf.grad((l: tf.Tensor) => tf.losses.softmaxCrossEntropy(tf.softmax(y!), l))(x!),
+      'softmax CE grad, large',
+    );
+  });
+
   it.runIf(path === 'onednn')('ran every convolution and batch norm above on oneDNN (none left to OpenBLAS)', () => {
     expect(dnnlCalls.ran).toBeGreaterThan(100);
     expect(dnnlCalls.declined).toBe(0);

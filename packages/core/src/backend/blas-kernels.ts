@@ -47,6 +47,10 @@ export interface NativeKernels {
     channels: number,
     epsilon: number,
   ): boolean;
+  /** y = f(x) (codes: exp 0, log 1, sigmoid 2, tanh 3, relu 4, sqrt 5, square 6, abs 7, linear 8 = alpha·x + beta). */
+  dnnlEltwise?(code: number, x: Float32Array, y: Float32Array, alpha: number, beta: number): boolean;
+  /** y = a op b (add 0, sub 1, mul 2, div 3, max 4, min 5); aDims = output shape, bDims same rank, 1 = broadcast. */
+  dnnlBinary?(code: number, a: Float32Array, aDims: number[], b: Float32Array, bDims: number[], y: Float32Array): boolean;
   dnnlBatchNormBackward?(
     x: Float32Array,
     dy: Float32Array,
@@ -98,6 +102,35 @@ export const BLAS_KERNELS = [
 
 /** Below this many elements Exp stays on the backend's kernel (the call overhead would dominate). */
 const EXP_MIN_SIZE = 4096;
+
+/**
+ * Element-wise kernels (unary and broadcasting binary) go to oneDNN's multi-threaded primitives from this many output
+ * elements: below it waking the second thread costs more than it saves (the wasm kernels are single-threaded SIMD).
+ */
+const ELTWISE_MIN_SIZE = 1 << 16;
+
+/** tfjs unary kernels → oneDNN eltwise code, alpha, beta. */
+const UNARY: Record<string, [number, number, number]> = {
+  Exp: [0, 0, 0],
+  Log: [1, 0, 0],
+  Sigmoid: [2, 0, 0],
+  Tanh: [3, 0, 0],
+  Relu: [4, 0, 0],
+  Sqrt: [5, 0, 0],
+  Square: [6, 0, 0],
+  Abs: [7, 0, 0],
+  Neg: [8, -1, 0],
+};
+
+/** tfjs binary kernels → oneDNN binary code, and whether the operands may be swapped. */
+const BINARY: Record<string, [number, boolean]> = {
+  Add: [0, true],
+  Sub: [1, false],
+  Multiply: [2, true],
+  RealDiv: [3, false],
+  Maximum: [4, true],
+  Minimum: [5, true],
+};
 
 const ACTIVATIONS: Record<string, number> = { linear: 0, relu: 1, relu6: 2, elu: 3, leakyrelu: 4, prelu: 5, sigmoid: 6 };
 
@@ -414,11 +447,48 @@ export function registerBlasKernels(backendName: string, native: NativeKernels):
   // (millions of elements) made it a top kernel in the vision profile.
   install('Exp', ({ inputs }, access) => {
     const x = inputs.x as tf.TensorInfo;
-    if (x.dtype !== 'float32' || sizeFromShape(x.shape) < EXP_MIN_SIZE) return null;
+    const n = sizeFromShape(x.shape);
+    if (x.dtype !== 'float32' || n < EXP_MIN_SIZE) return null;
     const out = access.makeOutput(x.shape, 'float32');
+    if (onednn && n >= ELTWISE_MIN_SIZE && native.dnnlEltwise!(0, f32In(access, x), f32(access.view(out)), 0, 0)) return out;
     native.exp(f32In(access, x), f32(access.view(out)));
     return out;
   });
+
+  if (onednn) {
+    for (const [name, [code, alpha, beta]] of Object.entries(UNARY)) {
+      if (name === 'Exp') continue;
+      install(name, ({ inputs }, access) => {
+        const x = inputs.x as tf.TensorInfo;
+        if (x.dtype !== 'float32' || sizeFromShape(x.shape) < ELTWISE_MIN_SIZE) return null;
+        const out = access.makeOutput(x.shape, 'float32');
+        if (native.dnnlEltwise!(code, f32In(access, x), f32(access.view(out)), alpha, beta)) return out;
+        access.dispose(out);
+        return null;
+      });
+    }
+    for (const [name, [code, commutes]] of Object.entries(BINARY)) {
+      install(name, ({ inputs }, access) => {
+        let { a, b } = inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
+        if (a.dtype !== 'float32' || b.dtype !== 'float32') return null;
+        const outShape = tf.broadcast_util.assertAndGetBroadcastShape(a.shape, b.shape);
+        const rank = outShape.length;
+        if (rank < 1 || rank > 6 || sizeFromShape(outShape) < ELTWISE_MIN_SIZE) return null;
+        const pad = (s: number[]) => [...new Array<number>(rank - s.length).fill(1), ...s];
+        let da = pad(a.shape);
+        let db = pad(b.shape);
+        const full = (d: number[]) => d.every((v, i) => v === outShape[i]);
+        if (!full(da)) {
+          if (!commutes || !full(db)) return null;
+          [a, b, da, db] = [b, a, db, da];
+        }
+        const out = access.makeOutput(outShape, 'float32');
+        if (native.dnnlBinary!(code, f32In(access, a), da, f32In(access, b), db, f32(access.view(out)))) return out;
+        access.dispose(out);
+        return null;
+      });
+    }
+  }
 
   if (onednn) {
     // Custom kernels: nothing to fall back to, so they are registered only where the native code covers every case
