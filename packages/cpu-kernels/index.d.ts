@@ -39,8 +39,52 @@ export interface CpuKernels {
   conv2dBackpropFilter(x: Float32Array, dy: Float32Array, dw: Float32Array, ...geometry: number[]): void;
   /** y = exp(x) element-wise (vectorised polynomial expf, relative error < 3e-7 in the normal range). */
   exp(x: Float32Array, y: Float32Array): void;
-  /** OpenBLAS core (kernel family), build config and thread count. */
-  info(): { core: string; config: string; threads: number };
+  /**
+   * oneDNN kernels (present only when the addon was built against oneDNN and POLYTASK_KERNELS is not 'openblas').
+   * Same buffers and geometry arguments as the OpenBLAS ones; each returns true when it ran and false when oneDNN has
+   * no implementation for the case (the caller then runs the OpenBLAS kernel). Activations: linear, relu, relu6, elu,
+   * leakyrelu, sigmoid (prelu returns false).
+   */
+  dnnlConv2d?(
+    x: Float32Array,
+    filter: Float32Array,
+    y: Float32Array,
+    ...geometryBiasActivationAlpha: Array<number | Float32Array | null>
+  ): boolean;
+  dnnlConv2dBackpropInput?(dy: Float32Array, filter: Float32Array, dx: Float32Array, ...geometry: number[]): boolean;
+  dnnlConv2dBackpropFilter?(x: Float32Array, dy: Float32Array, dw: Float32Array, ...geometry: number[]): boolean;
+  /** Training batch norm over rows × channels (channels last): y, batch mean and biased variance. */
+  dnnlBatchNormForward?(
+    x: Float32Array,
+    gamma: Float32Array,
+    beta: Float32Array,
+    y: Float32Array,
+    mean: Float32Array,
+    variance: Float32Array,
+    rows: number,
+    channels: number,
+    epsilon: number,
+  ): boolean;
+  /** Its backward: dx, dgamma, dbeta from x, dy and the forward's batch statistics. */
+  dnnlBatchNormBackward?(
+    x: Float32Array,
+    dy: Float32Array,
+    gamma: Float32Array,
+    mean: Float32Array,
+    variance: Float32Array,
+    dx: Float32Array,
+    dgamma: Float32Array,
+    dbeta: Float32Array,
+    rows: number,
+    channels: number,
+    epsilon: number,
+  ): boolean;
+  /**
+   * OpenBLAS core (kernel family), build config and thread count; `onednn` is null when the oneDNN kernels are not
+   * built or hidden by POLYTASK_KERNELS=openblas.
+   */
+  info(): { core: string; config: string; threads: number; onednn: { version: string; isa: string; threads: number } | null };
+  /** Thread count of OpenBLAS and of oneDNN (OpenMP, for calls from this thread). */
   setThreads(threads: number): void;
 }
 
@@ -48,6 +92,10 @@ export interface CpuKernels {
 export function loadCpuKernels(): CpuKernels | null;
 /** Why the last load returned null. */
 export function loadFailure(): string | undefined;
+/** POLYTASK_KERNELS: 'onednn' (default), 'openblas' or 'none'; throws on other values. */
+export function requestedKernelPath(): 'onednn' | 'openblas' | 'none';
+/** The binding without its oneDNN kernels (the OpenBLAS path only). */
+export function withoutOneDnn(binding: CpuKernels): CpuKernels;
 export const Activation: Readonly<{
   linear: 0;
   relu: 1;

@@ -1,5 +1,7 @@
 // Lazy loader for the native addon. `loadCpuKernels()` returns the binding, or null when the addon was not built
-// (no BLAS at install time, POLYTASK_SKIP_NATIVE=1, or POLYTASK_NATIVE=0) or cannot be loaded; it never throws.
+// (no BLAS at install time, POLYTASK_SKIP_NATIVE=1), is switched off (POLYTASK_KERNELS=none or POLYTASK_NATIVE=0)
+// or cannot be loaded; it never throws. POLYTASK_KERNELS=openblas hides the oneDNN kernels of an addon built with
+// them (the OpenBLAS path only); POLYTASK_NUM_THREADS=n sets the thread count of both libraries.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
@@ -26,18 +28,77 @@ function chooseOpenblasCore() {
   }
 }
 
+const PATHS = ['onednn', 'openblas', 'none'];
+
+/**
+ * The kernel path asked for by POLYTASK_KERNELS: 'onednn' (the default: oneDNN where the addon has it, OpenBLAS for
+ * the rest), 'openblas' (the addon without its oneDNN kernels) or 'none' (no addon: the backends' own kernels).
+ * Throws on any other value.
+ */
+export function requestedKernelPath() {
+  const raw = (process.env.POLYTASK_KERNELS ?? '').trim().toLowerCase();
+  if (raw === '' || raw === 'auto') return process.env.POLYTASK_NATIVE === '0' ? 'none' : 'onednn';
+  if (!PATHS.includes(raw)) {
+    throw new Error(`POLYTASK_KERNELS='${process.env.POLYTASK_KERNELS}': use one of ${PATHS.join(', ')} (or leave it unset)`);
+  }
+  return raw;
+}
+
+/** The addon without its oneDNN kernels: what POLYTASK_KERNELS=openblas runs (and what tests compare against). */
+export function withoutOneDnn(binding) {
+  const o = {};
+  for (const name of Object.getOwnPropertyNames(binding)) if (!name.startsWith('dnnl')) o[name] = binding[name];
+  o.info = () => ({ ...binding.info(), onednn: null });
+  return Object.freeze(o);
+}
+
+/** Thread count from POLYTASK_NUM_THREADS (an integer >= 1), or undefined when unset. */
+function requestedThreads() {
+  const raw = process.env.POLYTASK_NUM_THREADS;
+  if (raw === undefined || raw.trim() === '') return undefined;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`POLYTASK_NUM_THREADS='${raw}': expected an integer >= 1`);
+  return n;
+}
+
+/**
+ * oneDNN runs on OpenMP (libgomp), whose idle threads spin for a while after every parallel region by default. Between
+ * two oneDNN primitives the step runs single-threaded wasm kernels and OpenBLAS calls, so the spinning thread only
+ * takes a core from them (and from other processes): the vision step measured 1.5–1.7 s with the default policy and
+ * 0.5–0.67 s with OMP_WAIT_POLICY=passive on this 2-core machine (GOMP_SPINCOUNT 2000–200000 in between). Choose
+ * passive unless the user set a policy. Must run before libgomp is loaded (it reads the environment once).
+ */
+function chooseOmpWaitPolicy() {
+  if (process.env.OMP_WAIT_POLICY === undefined && process.env.GOMP_SPINCOUNT === undefined) {
+    process.env.OMP_WAIT_POLICY = 'passive';
+  }
+}
+
 /** @returns {import('./index.js').CpuKernels | null} */
 export function loadCpuKernels() {
   if (cached !== undefined) return cached;
-  if (process.env.POLYTASK_NATIVE === '0') {
-    loadError = new Error('disabled by POLYTASK_NATIVE=0');
+  let path;
+  let threads;
+  try {
+    path = requestedKernelPath();
+    threads = requestedThreads();
+  } catch (e) {
+    loadError = e;
+    cached = null;
+    return cached;
+  }
+  if (path === 'none') {
+    loadError = new Error(process.env.POLYTASK_NATIVE === '0' ? 'disabled by POLYTASK_NATIVE=0' : 'disabled by POLYTASK_KERNELS=none');
     cached = null;
     return cached;
   }
   chooseOpenblasCore();
+  chooseOmpWaitPolicy();
   for (const p of ['./build/Release/cpu_kernels.node', './build/Debug/cpu_kernels.node']) {
     try {
-      cached = require(p);
+      const binding = require(p);
+      if (threads !== undefined) binding.setThreads(threads);
+      cached = path === 'openblas' ? withoutOneDnn(binding) : binding;
       loadError = null;
       return cached;
     } catch (e) {

@@ -1,7 +1,9 @@
 #!/usr/bin/env node
-// Builds the native addon with node-gyp when a CBLAS (OpenBLAS) is installed. Never fails the install: without
-// BLAS, or when the compile fails, it prints why and exits 0, and @polytask/core uses its plain-JS/wasm kernels.
-// `node scripts/build.js --strict` exits 1 instead (CI uses it where BLAS is expected).
+// Builds the native addon with node-gyp when a CBLAS (OpenBLAS) is installed, with the oneDNN kernels as well when
+// oneDNN's headers are (Debian/Ubuntu: libdnnl-dev). Never fails the install: without BLAS, or when the compile fails,
+// it prints why and exits 0, and @polytask/core uses its plain-JS/wasm kernels; when only the oneDNN part fails to
+// compile it builds the OpenBLAS-only addon. `node scripts/build.js --strict` exits 1 instead (CI uses it where BLAS
+// and oneDNN are expected). POLYTASK_WITH_ONEDNN=0 builds the OpenBLAS-only addon even when oneDNN is installed.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -56,7 +58,26 @@ const prefix = path.dirname(path.dirname(process.execPath));
 if (!process.env.npm_config_nodedir && existsSync(path.join(prefix, 'include', 'node', 'node_api.h'))) {
   args.push(`--nodedir=${prefix}`);
 }
-log(`building with ${header} (node-gyp ${args.slice(1).join(' ')})`);
-const res = spawnSync(process.execPath, args, { cwd: here, stdio: 'inherit' });
-if (res.status !== 0) giveUp(`node-gyp failed (exit ${res.status})`);
-log('built build/Release/cpu_kernels.node');
+const dnnlHeader =
+  process.env.POLYTASK_WITH_ONEDNN === '0'
+    ? undefined
+    : headerDirs.map((d) => path.join(d, 'oneapi', 'dnnl', 'dnnl.hpp')).find((p) => existsSync(p));
+const build = (onednn) => {
+  log(`building with ${header}${onednn ? ` and ${onednn}` : ' (OpenBLAS only)'} (node-gyp ${args.slice(1).join(' ')})`);
+  return spawnSync(process.execPath, args, {
+    cwd: here,
+    stdio: 'inherit',
+    env: { ...process.env, POLYTASK_WITH_ONEDNN: onednn ? '1' : '0' },
+  }).status;
+};
+let status = build(dnnlHeader);
+if (status !== 0 && dnnlHeader) {
+  if (strict) giveUp(`node-gyp failed with oneDNN (exit ${status})`);
+  log(`node-gyp failed with oneDNN (exit ${status}); retrying without it`);
+  status = build(undefined);
+}
+if (status !== 0) giveUp(`node-gyp failed (exit ${status})`);
+if (strict && !dnnlHeader && process.env.POLYTASK_WITH_ONEDNN !== '0') {
+  giveUp('no oneapi/dnnl/dnnl.hpp found (Debian/Ubuntu: apt-get install -y libdnnl-dev)');
+}
+log(`built build/Release/cpu_kernels.node (${dnnlHeader ? 'OpenBLAS + oneDNN' : 'OpenBLAS only'})`);

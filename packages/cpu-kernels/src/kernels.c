@@ -12,6 +12,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef POLYTASK_ONEDNN
+#include "onednn.h"
+#endif
 
 /* OpenBLAS extras (declared here so that any cblas.h works). */
 extern void openblas_set_num_threads(int num_threads) __attribute__((weak));
@@ -582,6 +585,15 @@ static napi_value Info(napi_env env, napi_callback_info info) {
   CHECK(napi_set_named_property(env, obj, "config", v));
   CHECK(napi_create_int32(env, threads, &v));
   CHECK(napi_set_named_property(env, obj, "threads", v));
+#ifdef POLYTASK_ONEDNN
+  if (!polytask_onednn_info(env, obj)) {
+    napi_throw_error(env, NULL, "cpu-kernels: N-API call failed");
+    return NULL;
+  }
+#else
+  CHECK(napi_get_null(env, &v));
+  CHECK(napi_set_named_property(env, obj, "onednn", v));
+#endif
   return obj;
 }
 
@@ -595,6 +607,9 @@ static napi_value SetThreads(napi_env env, napi_callback_info info) {
     return NULL;
   }
   if (openblas_set_num_threads) openblas_set_num_threads((int)threads);
+#ifdef POLYTASK_ONEDNN
+  polytask_onednn_set_threads((int)threads);
+#endif
   return NULL;
 }
 
@@ -610,6 +625,12 @@ static napi_value Init(napi_env env, napi_value exports) {
       {"setThreads", NULL, SetThreads, NULL, NULL, NULL, napi_default, NULL},
   };
   CHECK(napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props));
+#ifdef POLYTASK_ONEDNN
+  if (!polytask_onednn_register(env, exports)) {
+    napi_throw_error(env, NULL, "cpu-kernels: N-API call failed");
+    return NULL;
+  }
+#endif
   Scratch *s = (Scratch *)calloc(1, sizeof(Scratch));
   if (!s) {
     napi_throw_error(env, NULL, "cpu-kernels: out of memory");

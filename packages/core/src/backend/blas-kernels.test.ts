@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BlasRegistration, registerBlasKernels } from './blas-kernels.js';
+import { BatchNorm } from '../nn/batch-norm.js';
+import { type BlasRegistration, hasOneDnn, type NativeKernels, openblasOnly, registerBlasKernels } from './blas-kernels.js';
 import { registerMissingKernels } from './missing-kernels.js';
 import { loadNativeKernels } from './native.js';
 import { conv2dOutputShape, numericalGradient, Rng, randomArray, relError, runOn } from './test-helpers.js';
@@ -18,12 +19,42 @@ const input = (shape: number[]): In => ({
   shape,
 });
 
-describe.skipIf(!native).each(['wasm', 'cpu'])('BLAS kernel overrides on %s', (backend) => {
+/**
+ * Every native path the addon offers, each checked against the backend's own kernels: 'onednn' (the binding as loaded:
+ * oneDNN convolutions / batch norm, OpenBLAS for the rest) when it was built against oneDNN and POLYTASK_KERNELS does
+ * not hide it, and 'openblas' (the same binding without its oneDNN kernels). The plain path is the reference.
+ */
+const paths: Array<[string, string]> = [];
+for (const backend of ['wasm', 'cpu']) {
+  if (native && hasOneDnn(native)) paths.push([backend, 'onednn']);
+  paths.push([backend, 'openblas']);
+}
+/** oneDNN calls per path that ran (true) and that were declined (false, left to OpenBLAS). */
+const dnnlCalls = { ran: 0, declined: 0 };
+function counted(k: NativeKernels): NativeKernels {
+  const o: Record<string, unknown> = {};
+  const src = k as unknown as Record<string, (...a: unknown[]) => unknown>;
+  for (const name of Object.getOwnPropertyNames(k)) {
+    const f = src[name]!;
+    o[name] = name.startsWith('dnnl')
+      ? (...a: unknown[]) => {
+          const ok = f(...a);
+          dnnlCalls[ok ? 'ran' : 'declined']++;
+          return ok;
+        }
+      : f;
+  }
+  return o as unknown as NativeKernels;
+}
+const kernelsFor = (path: string): NativeKernels => (path === 'onednn' ? counted(native!) : openblasOnly(native!));
+
+describe.skipIf(!native).each(paths)('native kernel overrides on %s (%s path)', (backend, path) => {
   let reg: BlasRegistration;
+  const kernels = native ? kernelsFor(path) : (undefined as unknown as NativeKernels);
   beforeAll(async () => {
     await tf.setBackend(backend);
     registerMissingKernels(backend);
-    reg = registerBlasKernels(backend, native!);
+    reg = registerBlasKernels(backend, kernels);
   });
   afterAll(() => reg.restore());
 
@@ -40,7 +71,7 @@ describe.skipIf(!native).each(['wasm', 'cpu'])('BLAS kernel overrides on %s', (b
     try {
       plain = runOn(backend, inputs, plainFn);
     } finally {
-      reg = registerBlasKernels(backend, native!);
+      reg = registerBlasKernels(backend, kernels);
     }
     expect(fast.length).toBe(plain.length);
     fast.forEach((o, i) => {
@@ -189,6 +220,13 @@ describe.skipIf(!native).each(['wasm', 'cpu'])('BLAS kernel overrides on %s', (b
     [[3, 6, 6, 8], [1, 1, 8, 4], 2, 'same', 1],
     [[2, 7, 7, 3], [5, 5, 3, 2], 3, 'same', 1],
     [[1, 1, 1, 1], [1, 1, 1, 1], 1, 'valid', 1],
+    // Channel counts that are not multiples of the SIMD width, batch 1, odd sizes with stride 2 and 'same'.
+    [[1, 13, 11, 13], [3, 3, 13, 17], 2, 'same', 1],
+    [[1, 13, 11, 13], [3, 3, 13, 17], 2, 'valid', 1],
+    [[3, 9, 10, 32], [3, 3, 32, 24], 1, 'same', 1],
+    [[2, 17, 15, 8], [3, 3, 8, 16], 2, 'same', 1],
+    [[1, 7, 9, 5], [2, 4, 5, 3], [1, 2], 'same', 1],
+    [[2, 5, 5, 3], [5, 5, 3, 4], 1, 'valid', 1],
   ];
 
   it('Conv2D: strides, same/valid/explicit padding, dilation, pointwise, odd sizes', () => {
@@ -198,6 +236,7 @@ describe.skipIf(!native).each(['wasm', 'cpu'])('BLAS kernel overrides on %s', (b
     compare([input([2, 12, 10, 3]), input([3, 3, 3, 4])], (x, f) =>
       tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, 1, 'valid', 'NHWC', [2, 3]),
     );
+    compare([input([1, 13, 12, 6]), input([3, 3, 6, 10])], (x, f) => tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, 1, 'same', 'NHWC', 3));
   });
 
   it('Conv2DBackpropInput and Conv2DBackpropFilter (via conv2d gradients) on the same cases', () => {
@@ -281,6 +320,70 @@ describe.skipIf(!native).each(['wasm', 'cpu'])('BLAS kernel overrides on %s', (b
       tf.conv2d(ints(x!) as tf.Tensor4D, ints(f!) as tf.Tensor4D, 1, 'same'),
     ]);
     compare([input([5000])], (x) => tf.exp(ints(x!)), 'exp');
+  });
+
+  it('BatchNorm in training mode: output, running statistics and gradients (native op when registered)', () => {
+    for (const shape of [
+      [2, 5, 7, 3],
+      [1, 9, 9, 16],
+      [8, 4, 4, 33],
+      [13, 6],
+      [1, 1, 1, 5],
+    ]) {
+      const c = shape[shape.length - 1]!;
+      const x = input(shape);
+      for (let i = 0; i < x.values.length; i++) x.values[i] = x.values[i]! * 3 + 5; // mean ≫ spread
+      const bn = new BatchNorm('bn_test', c);
+      const fn = (xs: tf.Tensor, g: tf.Tensor, b: tf.Tensor, r: tf.Tensor) => {
+        bn.gamma.variable.assign(tf.add(g, 1));
+        bn.beta.variable.assign(b);
+        bn.movingMean.variable.assign(tf.zeros([c]));
+        bn.movingVariance.variable.assign(tf.ones([c]));
+        const [dx, dg, db] = tf.grads((a: tf.Tensor, _g: tf.Tensor, _b: tf.Tensor) => tf.sum(tf.mul(bn.apply(a, { training: true }), r!)))([
+          xs!,
+          bn.gamma.variable,
+          bn.beta.variable,
+        ]);
+        return [bn.apply(xs!, { training: true }), dx!, dg!, db!, tf.clone(bn.movingMean.variable), tf.clone(bn.movingVariance.variable)];
+      };
+      compare([x, input([c]), input([c]), input(shape)], fn, `bn ${shape}`);
+      for (const p of bn.parameters()) p.variable.dispose();
+    }
+  });
+
+  it('large element-wise kernels: unary ops and broadcasting binary ops (oneDNN from 65536 elements)', () => {
+    const big = [4, 33, 17, 31]; // 69564 elements, odd sizes
+    const pos = (t: tf.Tensor) => tf.add(tf.abs(t), 0.1);
+    compare([input(big)], (x) => [tf.exp(x!), tf.sigmoid(x!), tf.tanh(x!), tf.relu(x!), tf.square(x!), tf.abs(x!), tf.neg(x!)], 'unary');
+    compare([input(big)], (x) => [tf.log(pos(x!)), tf.sqrt(pos(x!))], 'log/sqrt');
+    const c = big[3]!;
+    for (const other of [big, [c], [4, 1, 17, 1], []]) {
+      compare(
+        [input(big), input(other)],
+        (a, b) => [
+          tf.add(a!, b!),
+          tf.add(b!, a!),
+          tf.sub(a!, b!),
+          tf.sub(b!, a!),
+          tf.mul(b!, a!),
+          tf.div(a!, pos(b!)),
+          tf.div(b!, pos(a!)),
+          tf.maximum(b!, a!),
+          tf.minimum(a!, b!),
+        ],
+        `binary ${big} with ${other}`,
+      );
+    }
+    compare(
+      [input([22000, 3]), input([22000, 3])],
+      (x, y) => tf.grad((l: tf.Tensor) => tf.losses.softmaxCrossEntropy(tf.softmax(y!), l))(x!),
+      'softmax CE grad, large',
+    );
+  });
+
+  it.runIf(path === 'onednn')('ran every convolution and batch norm above on oneDNN (none left to OpenBLAS)', () => {
+    expect(dnnlCalls.ran).toBeGreaterThan(100);
+    expect(dnnlCalls.declined).toBe(0);
   });
 
   it('numerical gradient checks (conv2d, matMul) with the overrides active', () => {

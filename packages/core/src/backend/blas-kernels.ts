@@ -31,10 +31,65 @@ export interface NativeKernels {
   conv2dBackpropInput(dy: Float32Array, filter: Float32Array, dx: Float32Array, ...geometry: number[]): void;
   conv2dBackpropFilter(x: Float32Array, dy: Float32Array, dw: Float32Array, ...geometry: number[]): void;
   exp(x: Float32Array, y: Float32Array): void;
-  info(): { core: string; config: string; threads: number };
+  info(): { core: string; config: string; threads: number; onednn?: { version: string; isa: string; threads: number } | null };
+  /** oneDNN kernels (addon built against oneDNN): true when they ran, false when the case is left to OpenBLAS. */
+  dnnlConv2d?(x: Float32Array, filter: Float32Array, y: Float32Array, ...rest: Array<number | Float32Array | null>): boolean;
+  dnnlConv2dBackpropInput?(dy: Float32Array, filter: Float32Array, dx: Float32Array, ...geometry: number[]): boolean;
+  dnnlConv2dBackpropFilter?(x: Float32Array, dy: Float32Array, dw: Float32Array, ...geometry: number[]): boolean;
+  dnnlBatchNormForward?(
+    x: Float32Array,
+    gamma: Float32Array,
+    beta: Float32Array,
+    y: Float32Array,
+    mean: Float32Array,
+    variance: Float32Array,
+    rows: number,
+    channels: number,
+    epsilon: number,
+  ): boolean;
+  /** y = f(x) (codes: exp 0, log 1, sigmoid 2, tanh 3, relu 4, sqrt 5, square 6, abs 7, linear 8 = alpha·x + beta). */
+  dnnlEltwise?(code: number, x: Float32Array, y: Float32Array, alpha: number, beta: number): boolean;
+  /** y = a op b (add 0, sub 1, mul 2, div 3, max 4, min 5); aDims = output shape, bDims same rank, 1 = broadcast. */
+  dnnlBinary?(code: number, a: Float32Array, aDims: number[], b: Float32Array, bDims: number[], y: Float32Array): boolean;
+  dnnlBatchNormBackward?(
+    x: Float32Array,
+    dy: Float32Array,
+    gamma: Float32Array,
+    mean: Float32Array,
+    variance: Float32Array,
+    dx: Float32Array,
+    dgamma: Float32Array,
+    dbeta: Float32Array,
+    rows: number,
+    channels: number,
+    epsilon: number,
+  ): boolean;
 }
 
-/** Kernels overridden with the native BLAS path. */
+/** The binding without its oneDNN kernels: the OpenBLAS path alone (POLYTASK_KERNELS=openblas, tests). */
+export function openblasOnly(native: NativeKernels): NativeKernels {
+  const o: Record<string, unknown> = {};
+  const src = native as unknown as Record<string, unknown>;
+  for (const name of Object.getOwnPropertyNames(native)) if (!name.startsWith('dnnl')) o[name] = src[name];
+  o.info = () => ({ ...native.info(), onednn: null });
+  return o as unknown as NativeKernels;
+}
+
+/** Whether the binding carries the oneDNN kernels (built against oneDNN and not hidden by POLYTASK_KERNELS=openblas). */
+export function hasOneDnn(native: NativeKernels): boolean {
+  return typeof native.dnnlConv2d === 'function';
+}
+
+/**
+ * Custom kernels (no tfjs equivalent) registered with the oneDNN path: training-mode batch norm over the last axis
+ * and its gradient. `BatchNorm` (nn/batch-norm.ts) runs them when they are registered on the active backend.
+ *   BATCH_NORM_TRAIN: inputs {x, gamma, beta}, attrs {epsilon} → [y, mean, variance (biased)];
+ *   BATCH_NORM_TRAIN_GRAD: inputs {x, dy, gamma, mean, variance}, attrs {epsilon} → [dx, dgamma, dbeta].
+ */
+export const BATCH_NORM_TRAIN = 'PolytaskBatchNormTrain';
+export const BATCH_NORM_TRAIN_GRAD = 'PolytaskBatchNormTrainGrad';
+
+/** Kernels overridden with the native BLAS path (oneDNN first where the binding has it). */
 export const BLAS_KERNELS = [
   'BatchMatMul',
   '_FusedMatMul',
@@ -47,6 +102,35 @@ export const BLAS_KERNELS = [
 
 /** Below this many elements Exp stays on the backend's kernel (the call overhead would dominate). */
 const EXP_MIN_SIZE = 4096;
+
+/**
+ * Element-wise kernels (unary and broadcasting binary) go to oneDNN's multi-threaded primitives from this many output
+ * elements: below it waking the second thread costs more than it saves (the wasm kernels are single-threaded SIMD).
+ */
+const ELTWISE_MIN_SIZE = 1 << 16;
+
+/** tfjs unary kernels → oneDNN eltwise code, alpha, beta. */
+const UNARY: Record<string, [number, number, number]> = {
+  Exp: [0, 0, 0],
+  Log: [1, 0, 0],
+  Sigmoid: [2, 0, 0],
+  Tanh: [3, 0, 0],
+  Relu: [4, 0, 0],
+  Sqrt: [5, 0, 0],
+  Square: [6, 0, 0],
+  Abs: [7, 0, 0],
+  Neg: [8, -1, 0],
+};
+
+/** tfjs binary kernels → oneDNN binary code, and whether the operands may be swapped. */
+const BINARY: Record<string, [number, boolean]> = {
+  Add: [0, true],
+  Sub: [1, false],
+  Multiply: [2, true],
+  RealDiv: [3, false],
+  Maximum: [4, true],
+  Minimum: [5, true],
+};
 
 const ACTIVATIONS: Record<string, number> = { linear: 0, relu: 1, relu6: 2, elu: 3, leakyrelu: 4, prelu: 5, sigmoid: 6 };
 
@@ -226,6 +310,7 @@ export function registerBlasKernels(backendName: string, native: NativeKernels):
   if (!kind) throw new Error(`registerBlasKernels: backend '${backendName}' is not an embedded (wasm/cpu) backend`);
   const originals = new Map<string, tf.KernelConfig | undefined>();
   const registered: string[] = [];
+  const onednn = hasOneDnn(native);
 
   const install = (
     kernelName: string,
@@ -299,6 +384,22 @@ export function registerBlasKernels(backendName: string, native: NativeKernels):
       if (fused && (!perColumn(bias, g.cout) || !perColumn(preluActivationWeights, g.cout))) return null;
       if (activation === 'prelu' && !preluActivationWeights) return null;
       const out = access.makeOutput([g.n, g.oh, g.ow, g.cout], 'float32');
+      if (
+        onednn &&
+        activation !== 'prelu' &&
+        (!bias || sizeFromShape(bias.shape) === g.cout) &&
+        native.dnnlConv2d!(
+          f32In(access, x),
+          f32In(access, filter),
+          f32(access.view(out)),
+          ...geometryArgs(g),
+          bias ? f32In(access, bias) : null,
+          ACTIVATIONS[activation]!,
+          at.leakyreluAlpha ?? 0.2,
+        )
+      ) {
+        return out;
+      }
       native.conv2d(
         f32In(access, x),
         f32In(access, filter),
@@ -321,6 +422,9 @@ export function registerBlasKernels(backendName: string, native: NativeKernels):
     const g = convGeometry(at.inputShape, filter.shape, at.strides, 1, at.pad, at.dimRoundingMode, at.dataFormat);
     if (!g || hasZero(g)) return null;
     const dx = access.makeOutput([g.n, g.h, g.w, g.cin], 'float32');
+    if (onednn && native.dnnlConv2dBackpropInput!(f32In(access, dy), f32In(access, filter), f32(access.view(dx)), ...geometryArgs(g))) {
+      return dx;
+    }
     native.conv2dBackpropInput(f32In(access, dy), f32In(access, filter), f32(access.view(dx)), ...geometryArgs(g));
     return dx;
   });
@@ -332,6 +436,9 @@ export function registerBlasKernels(backendName: string, native: NativeKernels):
     const g = convGeometry(x.shape, at.filterShape, at.strides, 1, at.pad, at.dimRoundingMode, at.dataFormat);
     if (!g || hasZero(g)) return null;
     const dw = access.makeOutput([g.fh, g.fw, g.cin, g.cout], 'float32');
+    if (onednn && native.dnnlConv2dBackpropFilter!(f32In(access, x), f32In(access, dy), f32(access.view(dw)), ...geometryArgs(g))) {
+      return dw;
+    }
     native.conv2dBackpropFilter(f32In(access, x), f32In(access, dy), f32(access.view(dw)), ...geometryArgs(g));
     return dw;
   });
@@ -340,11 +447,113 @@ export function registerBlasKernels(backendName: string, native: NativeKernels):
   // (millions of elements) made it a top kernel in the vision profile.
   install('Exp', ({ inputs }, access) => {
     const x = inputs.x as tf.TensorInfo;
-    if (x.dtype !== 'float32' || sizeFromShape(x.shape) < EXP_MIN_SIZE) return null;
+    const n = sizeFromShape(x.shape);
+    if (x.dtype !== 'float32' || n < EXP_MIN_SIZE) return null;
     const out = access.makeOutput(x.shape, 'float32');
+    if (onednn && n >= ELTWISE_MIN_SIZE && native.dnnlEltwise!(0, f32In(access, x), f32(access.view(out)), 0, 0)) return out;
     native.exp(f32In(access, x), f32(access.view(out)));
     return out;
   });
+
+  if (onednn) {
+    for (const [name, [code, alpha, beta]] of Object.entries(UNARY)) {
+      if (name === 'Exp') continue;
+      install(name, ({ inputs }, access) => {
+        const x = inputs.x as tf.TensorInfo;
+        if (x.dtype !== 'float32' || sizeFromShape(x.shape) < ELTWISE_MIN_SIZE) return null;
+        const out = access.makeOutput(x.shape, 'float32');
+        if (native.dnnlEltwise!(code, f32In(access, x), f32(access.view(out)), alpha, beta)) return out;
+        access.dispose(out);
+        return null;
+      });
+    }
+    for (const [name, [code, commutes]] of Object.entries(BINARY)) {
+      install(name, ({ inputs }, access) => {
+        let { a, b } = inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
+        if (a.dtype !== 'float32' || b.dtype !== 'float32') return null;
+        const outShape = tf.broadcast_util.assertAndGetBroadcastShape(a.shape, b.shape);
+        const rank = outShape.length;
+        if (rank < 1 || rank > 6 || sizeFromShape(outShape) < ELTWISE_MIN_SIZE) return null;
+        const pad = (s: number[]) => [...new Array<number>(rank - s.length).fill(1), ...s];
+        let da = pad(a.shape);
+        let db = pad(b.shape);
+        const full = (d: number[]) => d.every((v, i) => v === outShape[i]);
+        if (!full(da)) {
+          if (!commutes || !full(db)) return null;
+          [a, b, da, db] = [b, a, db, da];
+        }
+        const out = access.makeOutput(outShape, 'float32');
+        if (native.dnnlBinary!(code, f32In(access, a), da, f32In(access, b), db, f32(access.view(out)))) return out;
+        access.dispose(out);
+        return null;
+      });
+    }
+  }
+
+  if (onednn) {
+    // Custom kernels: nothing to fall back to, so they are registered only where the native code covers every case
+    // (float32, channels last; BatchNorm checks both before running them).
+    const custom = (kernelName: string, impl: (args: KernelArgs, access: TensorAccess) => tf.TensorInfo[]) => {
+      originals.set(kernelName, undefined);
+      if (tf.getKernel(kernelName, backendName)) tf.unregisterKernel(kernelName, backendName);
+      tf.registerKernel({
+        kernelName,
+        backendName,
+        kernelFunc: (args) => {
+          const access = tensorAccess(args.backend, kind);
+          if (!access) throw new Error(`${kernelName}: backend ${backendName} storage is not accessible`);
+          return impl(args, access);
+        },
+      });
+      registered.push(kernelName);
+    };
+    custom(BATCH_NORM_TRAIN, ({ inputs, attrs }, access) => {
+      const { x, gamma, beta } = inputs as Record<string, tf.TensorInfo>;
+      const c = x!.shape[x!.shape.length - 1]!;
+      const rows = sizeFromShape(x!.shape) / c;
+      const eps = (attrs as unknown as { epsilon: number }).epsilon;
+      const y = access.makeOutput(x!.shape, 'float32');
+      const mean = access.makeOutput([c], 'float32');
+      const variance = access.makeOutput([c], 'float32');
+      const ok = native.dnnlBatchNormForward!(
+        f32In(access, x!),
+        f32In(access, gamma!),
+        f32In(access, beta!),
+        f32(access.view(y)),
+        f32(access.view(mean)),
+        f32(access.view(variance)),
+        rows,
+        c,
+        eps,
+      );
+      if (!ok) throw new Error(`${BATCH_NORM_TRAIN}: oneDNN has no implementation for shape ${x!.shape}`);
+      return [y, mean, variance];
+    });
+    custom(BATCH_NORM_TRAIN_GRAD, ({ inputs, attrs }, access) => {
+      const { x, dy, gamma, mean, variance } = inputs as Record<string, tf.TensorInfo>;
+      const c = x!.shape[x!.shape.length - 1]!;
+      const rows = sizeFromShape(x!.shape) / c;
+      const eps = (attrs as unknown as { epsilon: number }).epsilon;
+      const dx = access.makeOutput(x!.shape, 'float32');
+      const dgamma = access.makeOutput([c], 'float32');
+      const dbeta = access.makeOutput([c], 'float32');
+      const ok = native.dnnlBatchNormBackward!(
+        f32In(access, x!),
+        f32In(access, dy!),
+        f32In(access, gamma!),
+        f32In(access, mean!),
+        f32In(access, variance!),
+        f32(access.view(dx)),
+        f32(access.view(dgamma)),
+        f32(access.view(dbeta)),
+        rows,
+        c,
+        eps,
+      );
+      if (!ok) throw new Error(`${BATCH_NORM_TRAIN_GRAD}: oneDNN has no implementation for shape ${x!.shape}`);
+      return [dx, dgamma, dbeta];
+    });
+  }
 
   return {
     kernels: registered,

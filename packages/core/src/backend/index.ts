@@ -1,4 +1,13 @@
-export { BLAS_KERNELS, type BlasRegistration, type NativeKernels, registerBlasKernels } from './blas-kernels.js';
+export {
+  BATCH_NORM_TRAIN,
+  BATCH_NORM_TRAIN_GRAD,
+  BLAS_KERNELS,
+  type BlasRegistration,
+  hasOneDnn,
+  type NativeKernels,
+  openblasOnly,
+  registerBlasKernels,
+} from './blas-kernels.js';
 export { conv2dBackpropFilterKernel } from './conv2d-backprop-filter.js';
 export { backendKind, registerMissingKernels } from './missing-kernels.js';
 export { loadNativeKernels, type NativeLoad } from './native.js';

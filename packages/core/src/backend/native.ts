@@ -15,7 +15,8 @@ let cached: Promise<NativeLoad> | undefined;
 
 /**
  * Loads the optional @polytask/cpu-kernels addon. Never throws: a missing package, an addon that was not built (no
- * BLAS at install time) or POLYTASK_NATIVE=0 give `{ kernels: null, reason }`.
+ * BLAS at install time), POLYTASK_KERNELS=none or POLYTASK_NATIVE=0 give `{ kernels: null, reason }`;
+ * POLYTASK_KERNELS=openblas gives the binding without its oneDNN kernels.
  */
 export function loadNativeKernels(): Promise<NativeLoad> {
   cached ??= (async () => {
@@ -26,7 +27,9 @@ export function loadNativeKernels(): Promise<NativeLoad> {
       if (kernels) return { kernels };
       const failure = mod.loadFailure() ?? 'not built';
       // Only suggest building when it was not switched off on purpose.
-      const hint = process.env.POLYTASK_NATIVE === '0' ? '' : '; build it with `npm run build:native` after installing libopenblas-dev';
+      const hint = /disabled by|POLYTASK_/.test(failure)
+        ? ''
+        : '; build it with `npm run build:native` after installing libopenblas-dev (and libdnnl-dev)';
       return { kernels: null, reason: `addon not loaded (${failure})${hint}` };
     } catch (e) {
       return { kernels: null, reason: `${specifier} is not installed (${(e as Error).message.split('\n')[0]})` };

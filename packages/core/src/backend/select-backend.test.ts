@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterEach, describe, expect, it } from 'vitest';
+import { loadNativeKernels } from './native.js';
 import { resetBackendSelection, selectBackend } from './select-backend.js';
 
 afterEach(() => {
@@ -16,7 +17,7 @@ describe('selectBackend', () => {
     expect(tf.getBackend()).toBe(info.name);
     expect(lines).toHaveLength(1);
     expect(lines[0]).toContain(`backend: ${info.name}`);
-    expect(lines[0]).toMatch(/BLAS fast path: (on|off|not needed)/);
+    expect(lines[0]).toMatch(/native kernels: (oneDNN|OpenBLAS|off|not needed)/);
     const again = await selectBackend({ log });
     expect(again).toBe(info);
     expect(lines).toHaveLength(1);
@@ -59,8 +60,16 @@ describe('selectBackend', () => {
     expect(lines).toHaveLength(4);
   });
 
-  it('reports whether the BLAS fast path is active consistently with the addon', async () => {
+  it('reports which native kernels are active consistently with the addon and POLYTASK_KERNELS', async () => {
     const info = await selectBackend({ backend: 'wasm', log: () => {} });
-    expect(info.fastKernels === 'blas').toBe(info.detail.includes('BLAS fast path: on'));
+    const { kernels } = await loadNativeKernels();
+    const expected = !kernels ? 'none' : kernels.info().onednn ? 'onednn' : 'blas';
+    expect(info.fastKernels).toBe(expected);
+    expect(info.detail).toMatch(
+      { onednn: /native kernels: oneDNN \d/, blas: /native kernels: OpenBLAS .*oneDNN: off/, none: /native kernels: off/ }[expected],
+    );
+    const path = process.env.POLYTASK_KERNELS?.trim().toLowerCase();
+    if (path === 'none') expect(info.fastKernels).toBe('none');
+    if (path === 'openblas') expect(info.fastKernels).not.toBe('onednn');
   });
 });

@@ -1,15 +1,18 @@
 import * as tf from '@tensorflow/tfjs';
 import { PolytaskError } from '../util/errors.js';
 import { logInfo } from '../util/log.js';
-import { registerBlasKernels } from './blas-kernels.js';
+import { hasOneDnn, registerBlasKernels } from './blas-kernels.js';
 import { registerMissingKernels } from './missing-kernels.js';
 import { loadNativeKernels } from './native.js';
 
 export interface BackendInfo {
   /** tfjs backend name now active: 'tensorflow', 'wasm' or 'cpu'. */
   name: string;
-  /** Whether the native BLAS kernels (MatMul, Conv2D and backprops) are registered on it. */
-  fastKernels: 'blas' | 'none';
+  /**
+   * Which native kernels are registered on it: 'onednn' (oneDNN convolutions and batch norm, OpenBLAS matmuls),
+   * 'blas' (OpenBLAS only) or 'none' (the backend's own kernels). POLYTASK_KERNELS=onednn|openblas|none chooses.
+   */
+  fastKernels: 'onednn' | 'blas' | 'none';
   /** One human-readable line: what was chosen and why. */
   detail: string;
 }
@@ -59,7 +62,7 @@ async function tryTensorflow(gpu: boolean): Promise<BackendInfo | null> {
   return {
     name: 'tensorflow',
     fastKernels: 'none',
-    detail: `backend: tensorflow (${pkg}, native TensorFlow${gpu ? ' with CUDA' : ''}); BLAS fast path: not needed`,
+    detail: `backend: tensorflow (${pkg}, native TensorFlow${gpu ? ' with CUDA' : ''}); native kernels: not needed`,
   };
 }
 
@@ -80,13 +83,23 @@ async function setupEmbedded(name: 'wasm' | 'cpu', why: string): Promise<Backend
   await tf.ready();
   const missing = registerMissingKernels(name);
   const native = await loadNativeKernels();
-  let fastKernels: 'blas' | 'none' = 'none';
-  let blas = `BLAS fast path: off (${native.reason ?? 'not available'})`;
+  let fastKernels: BackendInfo['fastKernels'] = 'none';
+  let blas = `native kernels: off (${native.reason ?? 'not available'})`;
   if (native.kernels) {
-    registerBlasKernels(name, native.kernels);
-    fastKernels = 'blas';
+    const reg = registerBlasKernels(name, native.kernels);
     const i = native.kernels.info();
-    blas = `BLAS fast path: on (OpenBLAS ${i.core}, ${i.threads} threads)`;
+    const openblas = `OpenBLAS ${i.core}, ${i.threads} threads`;
+    if (hasOneDnn(native.kernels) && i.onednn) {
+      fastKernels = 'onednn';
+      blas =
+        `native kernels: oneDNN ${i.onednn.version} (${i.onednn.isa}, ${i.onednn.threads} threads: convolutions, batch norm) + ` +
+        `${openblas} (${reg.kernels.filter((k) => k.includes('MatMul') || k === 'Exp').join(', ')})`;
+    } else {
+      fastKernels = 'blas';
+      const why =
+        process.env.POLYTASK_KERNELS?.trim().toLowerCase() === 'openblas' ? 'POLYTASK_KERNELS=openblas' : 'addon built without it';
+      blas = `native kernels: ${openblas} (oneDNN: off, ${why})`;
+    }
   }
   return {
     name,

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { BATCH_NORM_TRAIN, BATCH_NORM_TRAIN_GRAD } from '../backend/blas-kernels.js';
 import { createParameter, type ForwardContext, type Module, type Parameter } from './module.js';
 
 export interface BatchNormOptions {
@@ -37,8 +38,43 @@ export class BatchNorm implements Module {
     if (!ctx.training) {
       return tf.batchNorm(x, this.movingMean.variable, this.movingVariance.variable, beta, gamma, this.epsilon);
     }
+    if (x.dtype === 'float32' && x.size > 0 && tf.getKernel(BATCH_NORM_TRAIN, tf.getBackend())) {
+      return this.nativeTrainingForward(x, gamma, beta);
+    }
     return this.trainingForward(x, gamma, beta);
   }
+
+  /** Running statistics ← momentum·running + (1 − momentum)·batch (outside the gradient path). */
+  private updateRunningStats(mean: tf.Tensor, variance: tf.Tensor): void {
+    tf.tidy(() => {
+      const m = this.momentum;
+      this.movingMean.variable.assign(tf.add(tf.mul(this.movingMean.variable, m), tf.mul(mean, 1 - m)));
+      this.movingVariance.variable.assign(tf.add(tf.mul(this.movingVariance.variable, m), tf.mul(variance, 1 - m)));
+    });
+  }
+
+  /**
+   * The same op on the native kernels (oneDNN's batch normalisation forward/backward, registered by the backend
+   * setup when the addon has them): one multi-threaded primitive each way instead of the passes below.
+   */
+  private readonly nativeTrainingForward = tf.customGrad(((x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, save: tf.GradSaveFunc) => {
+    const [y, mean, variance] = tf.engine().runKernel(BATCH_NORM_TRAIN, { x, gamma, beta }, { epsilon: this.epsilon }) as tf.Tensor[];
+    this.updateRunningStats(mean!, variance!);
+    save([x, gamma, mean!, variance!]);
+    return {
+      value: y!,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [xs, g, mu, v] = saved as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
+        return tf
+          .engine()
+          .runKernel(
+            BATCH_NORM_TRAIN_GRAD,
+            { x: xs, dy: tf.cast(dy, 'float32'), gamma: g, mean: mu, variance: v },
+            { epsilon: this.epsilon },
+          ) as tf.Tensor[];
+      },
+    };
+  }) as unknown as Parameters<typeof tf.customGrad>[0]) as (x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor) => tf.Tensor;
 
   /**
    * Training-mode batch norm as one differentiable op with the closed-form backward. Autodiff through tf.moments and
@@ -51,11 +87,7 @@ export class BatchNorm implements Module {
   private readonly trainingForward = tf.customGrad(((x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, save: tf.GradSaveFunc) => {
     const axes = x.shape.map((_, i) => i).slice(0, -1);
     const { mean, variance } = tf.moments(x, axes);
-    tf.tidy(() => {
-      const m = this.momentum;
-      this.movingMean.variable.assign(tf.add(tf.mul(this.movingMean.variable, m), tf.mul(mean, 1 - m)));
-      this.movingVariance.variable.assign(tf.add(tf.mul(this.movingVariance.variable, m), tf.mul(variance, 1 - m)));
-    });
+    this.updateRunningStats(mean, variance);
     const rstd = tf.rsqrt(tf.add(variance, this.epsilon));
     save([x, mean, rstd, gamma]);
     return {
