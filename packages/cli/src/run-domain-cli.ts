@@ -27,6 +27,7 @@ import {
 } from '@polytask/core';
 import * as tf from '@tensorflow/tfjs';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { type Distributed, parseDistributedMode, startDistributed } from './distributed.js';
 import { TerminalProgress } from './terminal-progress.js';
 
 /** metrics.json of `train` and `eval`. */
@@ -41,6 +42,8 @@ export interface MetricsReport {
   monitor?: string;
   /** Mean relative change over `train.baselines`, signed so that higher is better. */
   delta_m?: number;
+  /** Data-parallel ranks the model was trained on (absent: one process). */
+  ranks?: number;
 }
 
 function positiveInt(value: string): number {
@@ -83,6 +86,24 @@ async function train<P>(domain: DomainAdapter<P>, opts: Record<string, unknown>)
   if (opts.epochs !== undefined) config.train.epochs = opts.epochs as number;
   if (opts.seed !== undefined) config.seed = opts.seed as number;
   if (opts.singleTask !== undefined) config.train.singleTask = String(opts.singleTask);
+  // Before the backend: the native kernels read their thread counts once, when they load.
+  const distributed = await startDistributed(parseDistributedMode(String(opts.distributed ?? 'auto')));
+  try {
+    await trainOn(domain, opts, { started, configFile, config }, distributed);
+  } catch (e) {
+    if (distributed && distributed.rank !== 0 && e instanceof Error) e.message = `rank ${distributed.rank}: ${e.message}`;
+    throw e; // without MPI_Finalize: the launcher ends the other ranks and exits non-zero
+  }
+  await distributed?.finalize();
+}
+
+async function trainOn<P>(
+  domain: DomainAdapter<P>,
+  opts: Record<string, unknown>,
+  { started, configFile, config }: { started: number; configFile: string; config: RunConfig },
+  distributed: Distributed | undefined,
+): Promise<void> {
+  const writer = !distributed || distributed.rank === 0;
   const backend = await selectBackend({ backend: opts.backend as string | undefined });
   const data = await domain.loadData(config, {
     configDir: dirname(configFile),
@@ -90,8 +111,10 @@ async function train<P>(domain: DomainAdapter<P>, opts: Record<string, unknown>)
     dataRoot: opts.data === undefined ? undefined : resolve(String(opts.data)),
   });
   const outDir = resolve(String(opts.out));
-  mkdirSync(outDir, { recursive: true });
-  writeFileSync(join(outDir, 'config.resolved.json'), `${JSON.stringify(config, null, 2)}\n`);
+  if (writer) {
+    mkdirSync(outDir, { recursive: true });
+    writeFileSync(join(outDir, 'config.resolved.json'), `${JSON.stringify(config, null, 2)}\n`);
+  }
   const trainSet = data.splits[data.trainSplit]!;
   const model = createModel({ ...config.model, seed: config.seed }, data.tasks, trainSet.spec);
   const trainer = new Trainer(model, {
@@ -101,17 +124,25 @@ async function train<P>(domain: DomainAdapter<P>, opts: Record<string, unknown>)
     resume: Boolean(opts.resume),
     modelMeta: { config, preprocessing: domain.serializePreprocessing(data.preprocessing), dataSpec: trainSet.spec },
     progress: process.stderr.isTTY ? new TerminalProgress() : undefined,
+    dataParallel: distributed?.dataParallel,
   });
+  // mpirun turns SIGINT into SIGTERM + SIGKILL for every rank but forwards SIGUSR1: that is the checkpoint-and-stop
+  // signal of a data-parallel run (the ranks agree on the step to stop at).
+  const signals: NodeJS.Signals[] = distributed ? ['SIGINT', 'SIGUSR1'] : ['SIGINT'];
   const onSignal = () => {
     logInfo('interrupt: finishing the current batch and checkpointing (interrupt again to abort)');
-    process.off('SIGINT', onSignal);
+    for (const s of signals) process.off(s, onSignal);
     trainer.requestStop();
   };
-  process.on('SIGINT', onSignal);
+  for (const s of signals) process.on(s, onSignal);
   const fit = await trainer.fit(trainSet, data.validSplit ? data.splits[data.validSplit] : undefined);
-  process.off('SIGINT', onSignal);
+  for (const s of signals) process.off(s, onSignal);
   if (fit.interrupted) {
     throw new PolytaskError(`interrupted at step ${fit.steps}; continue with the same command and --resume`, 130);
+  }
+  if (!writer) {
+    model.dispose();
+    return; // every rank holds the same model; rank 0 reports it
   }
   const { name, dataset } = splitFor(data, undefined);
   const ev = await evaluate(model, dataset, { batchSize: config.train.evalBatchSize, tasks: trainer.reportedTasks() });
@@ -126,6 +157,7 @@ async function train<P>(domain: DomainAdapter<P>, opts: Record<string, unknown>)
     bestEpoch: fit.best ? fit.best.epoch + 1 : undefined,
     monitor: trainer.monitor.name,
     delta_m: dm === undefined ? undefined : round6(dm),
+    ranks: distributed && distributed.size > 1 ? distributed.size : undefined,
   });
   model.dispose();
 }
@@ -249,6 +281,11 @@ export async function runDomainCli<P>(
     .option('--single-task <task>', 'train one task alone (a single-task baseline)')
     .option(backendOption, backendHelp)
     .option('--resume', 'continue an interrupted run from DIR/checkpoint')
+    .option(
+      '--distributed <mode>',
+      'mpi: data-parallel over MPI (one process per rank, launched by mpirun/srun); none; auto: mpi when started by an MPI launcher',
+      'auto',
+    )
     .action((opts) => train(domain, opts));
   program
     .command('eval')

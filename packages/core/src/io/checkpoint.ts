@@ -50,6 +50,8 @@ export interface TrainingState {
   /** Running sums of the current epoch's per-task training losses (DWA needs epoch means). */
   epochLossSums: number[];
   epochLossCount: number;
+  /** Data-parallel runs: every rank's position in the epoch (world size, shard, samples read). */
+  ranks?: Array<{ rank: number; worldSize: number; samples: number }>;
 }
 
 function toBytes(chunks: Float32Array[]): Uint8Array {
