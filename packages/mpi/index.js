@@ -1,7 +1,8 @@
 // @polytask/mpi: MPI collectives for data-parallel training (see README.md). `loadMpi()` returns the native binding
 // or null when the addon was not built (no MPI at install time, POLYTASK_SKIP_NATIVE=1); it never throws.
-import { availableParallelism } from 'node:os';
+
 import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
 
 const require = createRequire(import.meta.url);
 let cached;

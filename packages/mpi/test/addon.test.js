@@ -28,7 +28,10 @@ describe('@polytask/mpi', () => {
     );
     expect(res.stderr).not.toMatch(/rank \d+:/);
     expect(res.status).toBe(0);
-    const lines = res.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const lines = res.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines.map((l) => l.rank).sort()).toEqual(Array.from({ length: np }, (_, i) => i));
     for (const l of lines) {
       expect(l.size).toBe(np);
@@ -41,7 +44,12 @@ describe('@polytask/mpi', () => {
   it('detects the launcher from its environment', () => {
     expect(detectLaunch({})).toBeNull();
     expect(
-      detectLaunch({ OMPI_COMM_WORLD_SIZE: '4', OMPI_COMM_WORLD_RANK: '2', OMPI_COMM_WORLD_LOCAL_SIZE: '2', OMPI_COMM_WORLD_LOCAL_RANK: '0' }),
+      detectLaunch({
+        OMPI_COMM_WORLD_SIZE: '4',
+        OMPI_COMM_WORLD_RANK: '2',
+        OMPI_COMM_WORLD_LOCAL_SIZE: '2',
+        OMPI_COMM_WORLD_LOCAL_RANK: '0',
+      }),
     ).toEqual({ launcher: 'mpirun', size: 4, rank: 2, localSize: 2, localRank: 0 });
     expect(detectLaunch({ PMI_SIZE: '3', PMI_RANK: '1' })).toMatchObject({ launcher: 'pmi', size: 3, rank: 1, localSize: 1 });
     // srun: per-node task counts in Slurm's compressed form, this node = SLURM_NODEID.

@@ -24,11 +24,7 @@ if (new TextDecoder().decode(bytes) !== 'polytask') fail('broadcast bytes');
 expectEqual('broadcastAsync', await mpi.broadcastAsync(Int32Array.from([rank === 0 ? 7 : 0]), 0), [7]);
 // Different lengths: rank r sends r + 1 values r.
 const gathered = mpi.allgather(new Float32Array(rank + 1).fill(rank));
-expectEqual(
-  'allgather',
-  gathered,
-  Array.from({ length: size }, (_, r) => new Array(r + 1).fill(r)).flat(),
-);
+expectEqual('allgather', gathered, Array.from({ length: size }, (_, r) => new Array(r + 1).fill(r)).flat());
 // The event loop keeps running while this rank waits in barrierAsync for the last rank, which sleeps first.
 let ticks = 0;
 const timer = setInterval(() => {
