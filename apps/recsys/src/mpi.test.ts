@@ -178,6 +178,34 @@ describe.skipIf(!ready)('polytask-recsys train under mpirun', () => {
     expect(resumed.code, resumed.stderr()).toBe(0);
     expectSameRun(out, single('EW'), 2);
   });
+
+  it('SIGUSR1 to mpirun checkpoints mid-epoch and exits 130; --resume on another world size ends at the same parameters', {
+    timeout: 300_000,
+  }, async () => {
+    const out = join(work, 'usr1');
+    const first = mpiTrain(2, configs.EW, out);
+    await new Promise<void>((res, rej) => {
+      const timer = setInterval(() => {
+        if (!existsSync(join(out, 'checkpoint', 'state.json'))) return;
+        clearInterval(timer);
+        first.child.kill('SIGUSR1'); // mpirun forwards it to every rank
+        res();
+      }, 25);
+      first.done.then(() => {
+        clearInterval(timer);
+        rej(new Error('training ended before it could be stopped'));
+      });
+    });
+    const stopped = await first.done;
+    expect(stopped.code).toBe(130);
+    expect(stopped.stderr()).toMatch(/interrupted at step \d+; continue with the same command and --resume/);
+    const state = JSON.parse(readFileSync(join(out, 'checkpoint', 'state.json'), 'utf8'));
+    expect(state.batchInEpoch).toBeGreaterThan(0); // the ranks agreed on a step inside an epoch
+    expect(state.ranks).toEqual([0, 1].map((rank) => ({ rank, worldSize: 2, samples: state.batchInEpoch * 128 })));
+    const resumed = await mpiTrain(4, configs.EW, out, ['--resume']).done;
+    expect(resumed.code, resumed.stderr()).toBe(0);
+    expectSameRun(out, single('EW'), 4);
+  });
 });
 
 /** The pid of world rank `rank` among mpirun's children (read from each child's environment). */

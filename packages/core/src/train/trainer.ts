@@ -258,6 +258,7 @@ export class Trainer {
       // Callbacks first (best model, early stopping), so the checkpoint holds their state after this epoch.
       await emit((c) => c.onEpochEnd?.(epoch, epochLogs(record), record));
       checkpoint();
+      await new Promise((r) => setImmediate(r)); // signals get through at every epoch end too (short epochs)
     }
     await emit((c) => c.onTrainEnd?.());
 
