@@ -82,8 +82,16 @@ export interface RankData {
 export const shardOf = (batch: number, rank: number, size: number) =>
   Array.from({ length: batch }, (_, i) => i).filter((i) => i % size === rank);
 
-/** One Adam step of a two-task MMoE with task b partly unlabelled; every parameter after it. */
-export function stepOnce(indices: number[], weightingName: string, mode: GradientMode | undefined, dp?: DataParallel): Float32Array {
+/**
+ * Three Adam steps of a two-task MMoE with task b partly unlabelled: every parameter after them, and the live tensor
+ * count after steps 2 and 3 (flat: nothing leaks per step).
+ */
+export function steps(
+  indices: number[],
+  weightingName: string,
+  mode: GradientMode | undefined,
+  dp?: DataParallel,
+): { after: Float32Array; tensors: number[] } {
   const data = twoTaskProblem({ samples: 64, seed: 5, missingB: 0.4 });
   const tasks = [createTask({ name: 'a', type: 'binary' }), createTask({ name: 'b', type: 'regression' })];
   const model = createModel(
@@ -99,7 +107,8 @@ export function stepOnce(indices: number[], weightingName: string, mode: Gradien
   const step = dp
     ? new JointStep(model, dp.wrapTasks(model.tasks), dp.wrapWeighting(weighting), optimizer, dp.reducer, mode)
     : new JointStep(model, model.tasks, weighting, optimizer, localReducer, mode);
-  for (let s = 0; s < 2; s++) {
+  const tensors: number[] = [];
+  for (let s = 0; s < 3; s++) {
     const batch = data.gather(indices);
     step.run(batch, {
       lr: 0.05,
@@ -109,17 +118,18 @@ export function stepOnce(indices: number[], weightingName: string, mode: Gradien
       weighting: { step: s, epoch: 0, tasks: ['a', 'b'], rng: new Rng(9 + s) },
     });
     tf.dispose([...Object.values(batch.inputs), ...Object.values(batch.labels), ...Object.values(batch.masks)]);
+    if (s > 0) tensors.push(tf.memory().numTensors);
   }
   const after = new Float32Array([...model.layout.read(), ...weighting.parameters().flatMap((p) => Array.from(p.variable.dataSync()))]);
   model.dispose();
   optimizer.dispose();
   weighting.dispose?.();
-  return after;
+  return { after, tensors };
 }
 
 if (parentPort && workerData) {
   const d = workerData as RankData;
   await tf.setBackend('cpu');
   const dp = new DataParallel(sharedMemoryCollective(d.rank, d.size, d.shared));
-  parentPort.postMessage(stepOnce(shardOf(d.batch, d.rank, d.size), d.weighting, d.mode, dp));
+  parentPort.postMessage(steps(shardOf(d.batch, d.rank, d.size), d.weighting, d.mode, dp));
 }

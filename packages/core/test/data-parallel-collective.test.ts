@@ -1,4 +1,4 @@
-// DataParallel over a Collective (here shared memory between worker threads; MPI in production) ends two steps where
+// DataParallel over a Collective (here shared memory between worker threads; MPI in production) ends three steps where
 // one process with the whole batch ends, where plain gradient averaging does not: uneven shards (a 23-sample batch
 // over 2 and 3 ranks), a task with unlabelled samples, a weighting nonlinear in the losses (GLS, UW's own parameters),
 // the per-task matrix in parameter mode (PCGrad), and representation-mode methods that need the whole batch's
@@ -6,7 +6,7 @@
 import { Worker } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type RankData, sharedBytes, stepOnce } from './data-parallel-collective-worker.js';
+import { type RankData, sharedBytes, steps } from './data-parallel-collective-worker.js';
 
 const BATCH = 23;
 
@@ -14,7 +14,9 @@ beforeAll(async () => {
   await tf.setBackend('cpu');
 });
 
-function runRanks(size: number, weighting: string, mode?: 'parameters' | 'representation'): Promise<Float32Array[]> {
+type Result = ReturnType<typeof steps>;
+
+function runRanks(size: number, weighting: string, mode?: 'parameters' | 'representation'): Promise<Result[]> {
   const shared = new SharedArrayBuffer(sharedBytes(size));
   return Promise.all(
     Array.from({ length: size }, (_, rank) => {
@@ -23,8 +25,8 @@ function runRanks(size: number, weighting: string, mode?: 'parameters' | 'repres
         workerData: { ...data, entry: new URL('./data-parallel-collective-worker.ts', import.meta.url).href },
         execArgv: ['--conditions=@polytask/source'],
       });
-      return new Promise<Float32Array>((resolve, reject) => {
-        worker.once('message', (values: Float32Array) => {
+      return new Promise<Result>((resolve, reject) => {
+        worker.once('message', (values: Result) => {
           resolve(values);
           void worker.terminate();
         });
@@ -46,17 +48,18 @@ const cases: Array<[string, 'parameters' | 'representation' | undefined, number]
 
 describe('DataParallel over a Collective', () => {
   it.each(cases)(
-    '%s (%s mode) on %i ranks: the one-process parameters after two steps',
+    '%s (%s mode) on %i ranks: the one-process parameters after three steps, no tensor leaked',
     { timeout: 120_000 },
     async (weighting, mode, size) => {
-      const full = stepOnce(
+      const full = steps(
         Array.from({ length: BATCH }, (_, i) => i),
         weighting,
         mode,
-      );
-      for (const values of await runRanks(size, weighting, mode)) {
-        expect(values.length).toBe(full.length);
-        expect(maxDiff(values, full)).toBeLessThan(1e-5);
+      ).after;
+      for (const { after, tensors } of await runRanks(size, weighting, mode)) {
+        expect(after.length).toBe(full.length);
+        expect(maxDiff(after, full)).toBeLessThan(1e-5);
+        expect(tensors[1]).toBe(tensors[0]);
       }
     },
   );

@@ -84,8 +84,7 @@ export class DataParallel {
   /** Rank 0's values of `parameters` on every rank. */
   broadcastParameters(parameters: readonly Parameter[]): void {
     for (const p of parameters) {
-      const values = this.collective.broadcast(Float32Array.from(p.variable.dataSync()), 0);
-      p.variable.assign(tf.tensor(values, p.variable.shape, 'float32'));
+      assignValues(p, this.collective.broadcast(Float32Array.from(p.variable.dataSync()), 0));
     }
   }
 
@@ -103,8 +102,10 @@ export class DataParallel {
     this.collective.allreduceSum(flat);
     o = 0;
     for (const p of state) {
-      const mean = flat.subarray(o, o + p.variable.size).map((v) => v / this.size);
-      p.variable.assign(tf.tensor(mean, p.variable.shape, 'float32'));
+      assignValues(
+        p,
+        flat.subarray(o, o + p.variable.size).map((v) => v / this.size),
+      );
       o += p.variable.size;
     }
   }
@@ -229,6 +230,12 @@ export class DataParallel {
       return { direction, weights: combined.weights };
     });
   }
+}
+
+function assignValues(p: Parameter, values: Float32Array): void {
+  const t = tf.tensor(values, p.variable.shape, 'float32');
+  p.variable.assign(t);
+  t.dispose();
 }
 
 function sumOf(mask: tf.Tensor): number {
