@@ -1,9 +1,9 @@
 /**
- * `npm run bench:mpi -- [--np N] [--pairs K] [--epochs E] [--config FILE]`
+ * `npm run bench:mpi -- [--np N] [--pairs K] [--epochs E] [--app recsys] [--config FILE]`
  *
  * Training throughput of data parallelism over MPI against one process, on the census-income MMoE config
  * (apps/recsys/configs/census-income.yaml, the full data in ../shared/datasets/census-income-kdd): K interleaved
- * pairs of `polytask-recsys train` on one process and under `mpirun -np N`, each with the machine's cores split
+ * pairs of `polytask-<app> train` (apps/<app>/src/main.ts) on one process and under `mpirun -np N`, each with the machine's cores split
  * fairly: the one process gets every core for its native kernels (OPENBLAS_NUM_THREADS = cores), each rank
  * floor(cores / N) (what the CLI sets under mpirun). The figure is the last epoch's training samples/s (the
  * progress line at its last logged batch: steps only, no validation), global samples for the MPI run; the last line
@@ -24,6 +24,7 @@ const arg = (name: string, fallback: string) => {
 const np = Number(arg('np', '2'));
 const pairs = Number(arg('pairs', '3'));
 const epochs = Number(arg('epochs', '2'));
+const app = arg('app', 'recsys');
 const config = path.resolve(arg('config', path.join(repo, 'apps/recsys/configs/census-income.yaml')));
 const cores = availableParallelism();
 const threadVars = (n: number) => ({
@@ -53,7 +54,7 @@ async function trainRate(command: string, args: string[], env: NodeJS.ProcessEnv
   return Number(rate);
 }
 
-const node = [process.execPath, '--conditions=@polytask/source', '--import', 'tsx', path.join(repo, 'apps/recsys/src/main.ts'), 'train'];
+const node = [process.execPath, '--conditions=@polytask/source', '--import', 'tsx', path.join(repo, 'apps', app, 'src/main.ts'), 'train'];
 const single = () => trainRate(node[0]!, [...node.slice(1), '--distributed', 'none'], threadVars(cores));
 const mpi = () =>
   trainRate(
