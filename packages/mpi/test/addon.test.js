@@ -36,8 +36,9 @@ describe('@polytask/mpi', () => {
     for (const l of lines) {
       expect(l.size).toBe(np);
       expect(l.localSize).toBe(np);
-      // Ranks other than the last waited ~300 ms in barrierAsync with a 10 ms timer running.
-      if (l.rank !== np - 1) expect(l.ticks).toBeGreaterThanOrEqual(10);
+      // Ranks other than the last waited ~500 ms in barrierAsync with a 10 ms timer running: a blocked event loop
+      // would count 0 or 1 (intervals do not catch up); a loaded machine coalesces some, so not all 50.
+      if (l.rank !== np - 1) expect(l.ticks).toBeGreaterThanOrEqual(3);
     }
   });
 

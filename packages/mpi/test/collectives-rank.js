@@ -30,7 +30,7 @@ let ticks = 0;
 const timer = setInterval(() => {
   ticks += 1;
 }, 10);
-if (rank === size - 1) await new Promise((r) => setTimeout(r, 300));
+if (rank === size - 1) await new Promise((r) => setTimeout(r, 500));
 await mpi.barrierAsync();
 clearInterval(timer);
 mpi.barrier();
