@@ -28,6 +28,7 @@ import {
 } from '@polytask/core';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { checkRunConfig, configError, withConfigFields } from './check-config.js';
+import { type Distributed, parseDistributedMode, startDistributed } from './distributed.js';
 import { predictLines } from './predict-lines.js';
 import { clearRun, planOutFolder } from './run-folder.js';
 import { TerminalProgress } from './terminal-progress.js';
@@ -48,6 +49,8 @@ export interface MetricsReport {
   skippedSteps?: number;
   /** What the run measured badly or not at all, in words (also logged); empty when nothing. */
   warnings: string[];
+  /** Data-parallel ranks the model was trained on (absent: one process). */
+  ranks?: number;
 }
 
 function positiveInt(value: string): number {
@@ -144,6 +147,24 @@ async function train<P>(domain: DomainAdapter<P>, opts: Record<string, unknown>)
   // the resolved config names the data it trained on, so a resume on other data is seen as another run
   if (dataRoot !== undefined) config.data = { ...config.data, root: dataRoot };
   checkRunConfig(config, configFile, { singleTask: opts.singleTask !== undefined });
+  // Before the backend: the native kernels read their thread counts once, when they load.
+  const distributed = await startDistributed(parseDistributedMode(String(opts.distributed ?? 'auto')));
+  try {
+    await trainOn(domain, opts, { started, configFile, config, dataRoot }, distributed);
+  } catch (e) {
+    if (distributed && distributed.rank !== 0 && e instanceof Error) e.message = `rank ${distributed.rank}: ${e.message}`;
+    throw e; // without MPI_Finalize: the launcher ends the other ranks and exits non-zero
+  }
+  await distributed?.finalize();
+}
+
+async function trainOn<P>(
+  domain: DomainAdapter<P>,
+  opts: Record<string, unknown>,
+  { started, configFile, config, dataRoot }: { started: number; configFile: string; config: RunConfig; dataRoot: string | undefined },
+  distributed: Distributed | undefined,
+): Promise<void> {
+  const writer = !distributed || distributed.rank === 0;
   const outDir = resolve(String(opts.out));
   // Only reads: refuses a folder holding another run before the data is read.
   const plan = planOutFolder(outDir, { resume: Boolean(opts.resume), overwrite: Boolean(opts.overwrite) }, config);
@@ -155,7 +176,7 @@ async function train<P>(domain: DomainAdapter<P>, opts: Record<string, unknown>)
   for (const w of data.warnings ?? []) warn(warnings, w);
   const trainSet = data.splits[data.trainSplit]!;
   const model = withConfigFields(config, configFile, () => createModel({ ...config.model, seed: config.seed }, data.tasks, trainSet.spec));
-  // Config and data are known good from here on: only now is --out touched.
+  // Config and data are known good from here on: only now is --out touched (by rank 0 alone).
   const trainer = withConfigFields(
     config,
     configFile,
@@ -167,25 +188,35 @@ async function train<P>(domain: DomainAdapter<P>, opts: Record<string, unknown>)
         resume: Boolean(opts.resume),
         modelMeta: { config, preprocessing: domain.serializePreprocessing(data.preprocessing), dataSpec: trainSet.spec },
         progress: process.stderr.isTTY ? new TerminalProgress() : undefined,
+        dataParallel: distributed?.dataParallel,
       }),
   );
-  clearRun(plan);
-  mkdirSync(outDir, { recursive: true });
-  writeFileAtomic(join(outDir, 'config.resolved.json'), `${JSON.stringify(config, null, 2)}\n`);
+  if (writer) {
+    clearRun(plan);
+    mkdirSync(outDir, { recursive: true });
+    writeFileAtomic(join(outDir, 'config.resolved.json'), `${JSON.stringify(config, null, 2)}\n`);
+  }
+  // mpirun turns SIGINT into SIGTERM + SIGKILL for every rank but forwards SIGUSR1: that is the checkpoint-and-stop
+  // signal of a data-parallel run (the ranks agree on the step to stop at).
+  const signals: NodeJS.Signals[] = distributed ? ['SIGINT', 'SIGUSR1'] : ['SIGINT'];
   const onSignal = () => {
     logInfo('interrupt: finishing the current batch and checkpointing (interrupt again to abort)');
-    process.off('SIGINT', onSignal);
+    for (const s of signals) process.off(s, onSignal);
     trainer.requestStop();
   };
-  process.on('SIGINT', onSignal);
+  for (const s of signals) process.on(s, onSignal);
   let fit: Awaited<ReturnType<Trainer['fit']>>;
   try {
     fit = await trainer.fit(trainSet, data.validSplit ? data.splits[data.validSplit] : undefined);
   } finally {
-    process.off('SIGINT', onSignal);
+    for (const s of signals) process.off(s, onSignal);
   }
   if (fit.interrupted) {
     throw new PolytaskError(`interrupted at step ${fit.steps}; continue with the same command and --resume`, 130);
+  }
+  if (!writer) {
+    model.dispose();
+    return; // every rank holds the same model; rank 0 reports it
   }
   if (fit.skippedSteps > 0) {
     warn(warnings, `${fit.skippedSteps} training steps skipped for a non-finite loss or gradient (train.nonFinite: skip)`);
@@ -209,6 +240,7 @@ async function train<P>(domain: DomainAdapter<P>, opts: Record<string, unknown>)
     delta_m: dm === undefined ? undefined : round6(dm),
     skippedSteps: fit.skippedSteps > 0 ? fit.skippedSteps : undefined,
     warnings,
+    ranks: distributed && distributed.size > 1 ? distributed.size : undefined,
   });
   model.dispose();
 }
@@ -357,6 +389,11 @@ export async function runDomainCli<P>(
     .addOption(backendOption())
     .option('--resume', 'continue the run in DIR from its checkpoint (same config and flags)')
     .option('--overwrite', 'replace the run already in DIR (its checkpoint, model, metrics and history)')
+    .option(
+      '--distributed <mode>',
+      'mpi: data-parallel over MPI (one process per rank, launched by mpirun/srun); none; auto: mpi when started by an MPI launcher',
+      'auto',
+    )
     .action((opts) => train(domain, opts));
   program
     .command('eval')

@@ -17,19 +17,4 @@ export { describeIssue, describeIssues, fieldPath, loadConfigFile, validate } fr
 export { installUnknownKeyMessages, unknownKeysMessage } from './config/strict-keys.js';
 export * from './export/index.js';
 export * from './io/index.js';
-export { HistoryFile } from './train/history-file.js';
-export {
-  type CosineRecord,
-  type EpochRecord,
-  epochLine,
-  epochLogs,
-  parseHistory,
-  RunFormatError,
-  readHistory,
-  type StepRecord,
-  stepLine,
-  type TrainingHistory,
-} from './train/history-record.js';
-export { ModelCheckpoint, type ModelCheckpointOptions } from './train/model-checkpoint.js';
-export { fmt, formatSeconds, ProgressLogger } from './train/progress.js';
-export { type FitResult, Trainer, type TrainerOptions } from './train/trainer.js';
+export * from './train/index.js';

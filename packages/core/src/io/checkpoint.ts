@@ -127,6 +127,8 @@ export interface TrainingState {
   run?: RunIdentity;
   /** Steps dropped so far for a non-finite loss or gradient (`train.nonFinite: skip`). */
   skippedSteps?: number;
+  /** Data-parallel runs: every rank's position in the epoch (world size, shard, samples read). */
+  ranks?: Array<{ rank: number; worldSize: number; samples: number }>;
 }
 
 function toBytes(chunks: Float32Array[]): Uint8Array {

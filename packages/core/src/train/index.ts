@@ -1,4 +1,6 @@
 export { type FitRun, History, type Logs, type TrainCallback } from './callbacks.js';
+export { type Collective, collectiveReducer } from './collective.js';
+export { DataParallel, type RankPosition } from './data-parallel.js';
 export { allFinite, DivergenceError, NonFiniteGuard } from './divergence.js';
 export { EarlyStopping, type EarlyStoppingOptions } from './early-stopping.js';
 export { type Evaluation, evaluate } from './evaluate.js';

@@ -16,6 +16,7 @@ import { logInfo, logLevel } from '../util/log.js';
 import { Rng } from '../util/rng.js';
 import { type Weighting, weightingRegistry } from '../weighting/index.js';
 import { type FitRun, History, type Logs, type TrainCallback } from './callbacks.js';
+import type { DataParallel } from './data-parallel.js';
 import { DivergenceError, NonFiniteGuard } from './divergence.js';
 import { EarlyStopping } from './early-stopping.js';
 import { evaluate } from './evaluate.js';
@@ -38,6 +39,11 @@ export interface TrainerOptions {
   /** Extra callbacks, after the built-in ones (history, best model, early stopping, progress). */
   readonly callbacks?: readonly TrainCallback[];
   readonly reducer?: Reducer;
+  /**
+   * Data-parallel training (one process per rank, e.g. over MPI): `train.batchSize` stays the global batch, rank 0
+   * alone writes (`outDir`) and runs the progress and extra callbacks, and each step equals the one-process step.
+   */
+  readonly dataParallel?: DataParallel;
   /** Progress callback; default plain lines on stderr (`ProgressLogger`), `false` for none. */
   readonly progress?: false | TrainCallback;
   /** Also checkpoint every N steps inside an epoch (0: at epoch ends only). */
@@ -103,7 +109,10 @@ export class Trainer {
       ...this.weighting.parameters(),
     ];
     this.optimizer = new Optimizer(trainable, cfg.optimizer);
-    this.jointStep = new JointStep(model, this.tasks, this.weighting, this.optimizer, options.reducer ?? localReducer, cfg.gradientMode);
+    const dp = options.dataParallel;
+    this.jointStep = dp
+      ? new JointStep(model, dp.wrapTasks(this.tasks), dp.wrapWeighting(this.weighting), this.optimizer, dp.reducer, cfg.gradientMode)
+      : new JointStep(model, this.tasks, this.weighting, this.optimizer, options.reducer ?? localReducer, cfg.gradientMode);
     this.rng = Rng.derive(this.seed, 0x77e1);
     this.monitor = chooseMonitor(cfg.earlyStopping, this.reportedTasks(), cfg.singleTask !== undefined);
   }
@@ -115,12 +124,15 @@ export class Trainer {
 
   async fit(train: Dataset, valid?: Dataset): Promise<FitResult> {
     const cfg = this.config;
-    const out = this.options.outDir;
+    const dp = this.options.dataParallel;
+    const writer = !dp || dp.rank === 0;
+    const out = writer ? this.options.outDir : undefined;
     if (out) mkdirSync(out, { recursive: true });
     const checkpointDir = out ? join(out, 'checkpoint') : undefined;
     const reducer = this.options.reducer ?? localReducer;
-    const shard = reducer.size > 1 ? { index: reducer.rank, count: reducer.size } : undefined;
-    const allBatches = train.batchCount({ batchSize: cfg.batchSize, shard });
+    const shard = dp ? dp.shard() : reducer.size > 1 ? { index: reducer.rank, count: reducer.size } : undefined;
+    const batchSize = dp ? dp.localBatchSize(cfg.batchSize) : cfg.batchSize;
+    const allBatches = dp ? dp.batchCount(train, cfg.batchSize) : train.batchCount({ batchSize, shard });
     const batchesPerEpoch = cfg.batchesPerEpoch > 0 ? Math.min(cfg.batchesPerEpoch, allBatches) : allBatches;
     const totalSteps = batchesPerEpoch * cfg.epochs;
     const taskNames = this.tasks.map((t) => t.name);
@@ -136,20 +148,26 @@ export class Trainer {
       epochLossCount: 0,
     };
     const identity = runIdentity(this.options.modelMeta?.config ?? { train: cfg }, this.seed);
-    const resuming = Boolean(this.options.resume && checkpointDir && resolveFolder(checkpointDir));
-    if (resuming) {
+    if (this.options.resume && checkpointDir && out && resolveFolder(checkpointDir)) {
       // the run's own folders: put back what a crash between two renames left aside, drop stale temp copies
-      recoverFolder(checkpointDir!);
-      recoverFolder(join(out!, 'model'));
-      state = loadCheckpoint(checkpointDir!, this.model, this.optimizer);
+      recoverFolder(checkpointDir);
+      recoverFolder(join(out, 'model'));
+    }
+    const shared = dp?.shareCheckpoint(this.options.resume ? checkpointDir : undefined);
+    const resumeDir = dp ? shared!.dir : this.options.resume && checkpointDir ? resolveFolder(checkpointDir) : undefined;
+    const resuming = resumeDir !== undefined;
+    if (resuming) {
+      state = loadCheckpoint(resumeDir, this.model, this.optimizer);
       if (state.run && !sameRun(state.run, identity)) {
         throw new UsageError(
-          `cannot resume: ${checkpointDir} belongs to another run (seed ${state.run.seed}, config ${state.run.config.slice(0, 12)}; this run: seed ${identity.seed}, config ${identity.config.slice(0, 12)})`,
+          `cannot resume: ${resumeDir} belongs to another run (seed ${state.run.seed}, config ${state.run.config.slice(0, 12)}; this run: seed ${identity.seed}, config ${identity.config.slice(0, 12)})`,
         );
       }
       this.rng.setState(state.rng);
       this.weighting.setState(state.weighting);
     }
+    shared?.cleanup();
+    dp?.broadcastParameters([...this.model.layout.parameters, ...this.weighting.parameters()]);
 
     const run: FitRun = {
       model: this.model,
@@ -165,14 +183,15 @@ export class Trainer {
     const best = new ModelCheckpoint({ monitor: this.monitor, dir: out ? join(out, 'model') : undefined, meta: this.options.modelMeta });
     const callbacks: TrainCallback[] = [history, best];
     if (out) callbacks.push(new HistoryFile(join(out, 'history.jsonl')));
+    // Every rank runs the deciding callbacks (same validation metrics, so the same early stop); rank 0 alone reports.
     if (cfg.earlyStopping) {
       callbacks.push(
         new EarlyStopping({ monitor: this.monitor, patience: cfg.earlyStopping.patience, minDelta: cfg.earlyStopping.minDelta }),
       );
     }
     const progress = this.options.progress ?? (logLevel() !== 'silent' ? new ProgressLogger() : false);
-    if (progress && logLevel() !== 'silent') callbacks.push(progress);
-    callbacks.push(...(this.options.callbacks ?? []));
+    if (writer && progress && logLevel() !== 'silent') callbacks.push(progress);
+    if (writer) callbacks.push(...(this.options.callbacks ?? []));
     for (const c of callbacks) {
       c.setRun?.(run);
       if (resuming && c.stateKey && state.callbacks[c.stateKey] !== undefined) c.setState?.(state.callbacks[c.stateKey]);
@@ -181,7 +200,9 @@ export class Trainer {
       for (const c of callbacks) await fn(c);
     };
     const checkpoint = () => {
+      if (dp) dp.averageNonTrainable(this.model);
       if (!checkpointDir) return;
+      if (dp) state.ranks = dp.positions(state.batchInEpoch, cfg.batchSize);
       state.rng = this.rng.getState();
       state.weighting = this.weighting.getState();
       state.callbacks = Object.fromEntries(callbacks.filter((c) => c.stateKey && c.getState).map((c) => [c.stateKey!, c.getState!()]));
@@ -206,7 +227,8 @@ export class Trainer {
       const epoch = state.epoch;
       await emit((c) => c.onEpochBegin?.(epoch));
       let b = state.batchInEpoch;
-      const batches = train.batches({ batchSize: cfg.batchSize, shuffle: true, seed: this.seed, epoch, startBatch: b, shard });
+      let stopNow = false;
+      const batches = train.batches({ batchSize, shuffle: true, seed: this.seed, epoch, startBatch: b, shard });
       for await (const batch of batches) {
         if (b >= batchesPerEpoch) {
           disposeBatch(batch);
@@ -257,14 +279,17 @@ export class Trainer {
         // a skipped step leaves no history line or progress: its update was never applied
         if (verdict === 'ok') await emit((c) => c.onBatchEnd?.(b - 1, stepLogs(record), record));
         if (this.options.checkpointEverySteps && state.step % this.options.checkpointEverySteps === 0) checkpoint();
-        if (this.stopRequested) break;
+        // Ranks stop at the same step: a stop request on any rank stops them all.
+        stopNow = dp ? dp.anyRank(this.stopRequested) : this.stopRequested;
+        if (stopNow) break;
         if (b % 20 === 0) await new Promise((r) => setImmediate(r)); // let signals and progress through
       }
-      if (this.stopRequested) {
+      if (dp ? stopNow : this.stopRequested) {
         checkpoint();
         interrupted = true;
         break;
       }
+      dp?.averageNonTrainable(this.model); // BatchNorm statistics of every rank's samples, before validation
       const record = await this.endEpoch(epoch, state, valid, run);
       state.epoch += 1;
       state.batchInEpoch = 0;
@@ -273,6 +298,7 @@ export class Trainer {
       // Callbacks first (best model, early stopping), so the checkpoint holds their state after this epoch.
       await emit((c) => c.onEpochEnd?.(epoch, epochLogs(record), record));
       checkpoint();
+      await new Promise((r) => setImmediate(r)); // signals get through at every epoch end too (short epochs)
     }
     await emit((c) => c.onTrainEnd?.());
 
