@@ -3,45 +3,15 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { runDomainCli } from '@polytask/cli';
-import { recsysDomain } from '@polytask/recsys';
 import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
+import { cli } from '../test/run-cli.js';
 
 const APP = resolve(import.meta.dirname, '..');
 const REPO = resolve(APP, '../..');
 const CONFIGS = join(APP, 'configs');
 const ALI_CCP = resolve(REPO, '../shared/datasets/ali-ccp-sample');
 const work = mkdtempSync(join(tmpdir(), 'recsys-cli-'));
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs `polytask-recsys ARGS` in this process, capturing what it writes. */
-async function cli(...args: string[]): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  const out = process.stdout.write.bind(process.stdout);
-  const err = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((chunk: string | Uint8Array) => {
-    stdout += String(chunk);
-    return true;
-  }) as typeof process.stdout.write;
-  process.stderr.write = ((chunk: string | Uint8Array) => {
-    stderr += String(chunk);
-    return true;
-  }) as typeof process.stderr.write;
-  try {
-    const code = await runDomainCli(recsysDomain, ['node', 'polytask-recsys', ...args]);
-    return { code, stdout, stderr };
-  } finally {
-    process.stdout.write = out;
-    process.stderr.write = err;
-  }
-}
 
 type Metrics = { split: string; tasks: Record<string, Record<string, number>> };
 const metrics = (dir: string): Metrics => JSON.parse(readFileSync(join(dir, 'metrics.json'), 'utf8')) as Metrics;

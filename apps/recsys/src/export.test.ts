@@ -5,7 +5,6 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { extname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { runDomainCli } from '@polytask/cli';
 import {
   createModel,
   EXPORT_MANIFEST,
@@ -19,35 +18,13 @@ import {
 import { recsysDomain } from '@polytask/recsys';
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
+import { cli } from '../test/run-cli.js';
 
 const APP = resolve(import.meta.dirname, '..');
 const DEMO = resolve(APP, '../../datasets/recsys/demo');
 const work = mkdtempSync(join(tmpdir(), 'recsys-export-'));
 /** A headless browser for the browser check (optional: `apt-get install chromium`); the check is skipped without one. */
 const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find((p) => existsSync(p));
-
-/** Runs `polytask-recsys ARGS` in this process, capturing what it writes. */
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const out = process.stdout.write.bind(process.stdout);
-  const err = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((chunk: string | Uint8Array) => {
-    stdout += String(chunk);
-    return true;
-  }) as typeof process.stdout.write;
-  process.stderr.write = ((chunk: string | Uint8Array) => {
-    stderr += String(chunk);
-    return true;
-  }) as typeof process.stderr.write;
-  try {
-    const code = await runDomainCli(recsysDomain, ['node', 'polytask-recsys', ...args]);
-    return { code, stdout, stderr };
-  } finally {
-    process.stdout.write = out;
-    process.stderr.write = err;
-  }
-}
 
 /** A page that loads `model/model.json` with tf.loadLayersModel (custom layers from `@polytask/core/layers`), predicts `check.json`'s inputs and writes the outputs into the page. */
 const PAGE_SCRIPT = `

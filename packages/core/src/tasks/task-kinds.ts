@@ -35,7 +35,7 @@ export const TaskConfig = CommonTaskConfig.catchall(z.unknown()).superRefine((co
     ctx.addIssue({
       code: 'custom',
       path: ['type'],
-      message: `unknown task type "${config.type}"; known: ${taskRegistry.names().join(', ')}`,
+      message: taskRegistry.unknownMessage(config.type),
     });
     return;
   }
