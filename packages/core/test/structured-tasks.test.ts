@@ -153,13 +153,13 @@ describe('ragged targets and task-owned parameters', () => {
 
   it('an unknown task option is rejected with the field named', () => {
     expect(() => createTask({ name: 'items', type: 'item-set', slot: 8 })).toThrow(
-      /task "items" \(item-set\): .*field "slot": Unrecognized key/,
+      /task "items" \(item-set\): .*field "slot": unknown field "slot"; did you mean "slots"\?/,
     );
     expect(() => createTask({ name: 'c', type: 'multiclass', classes: 3, clases: 3 })).toThrow(/field "clases"/);
     expect(() => createTask({ name: 'c', type: 'multiclass' })).toThrow(/field "classes"/);
     // In a run config the kind's own check names the file and the task's field.
     const config = { tasks: [{ name: 'c', type: 'multiclass', classes: 3, clases: 3 }], model: { trunk: { type: 'mlp' } } };
-    expect(() => validate(RunConfig, config, 'run.yaml')).toThrow(/run\.yaml: field "tasks\[0\]": Unrecognized key: "clases"/);
+    expect(() => validate(RunConfig, config, 'run.yaml')).toThrow(/run\.yaml: field "tasks\[0\]\.clases": unknown field; did you mean "classes"\?/);
   });
 
   it('training on a streaming dataset interrupted mid-epoch resumes at the same batch (same per-step losses)', async () => {
