@@ -40,11 +40,8 @@ export function softmaxCrossEntropy(logits: tf.Tensor, labels: tf.Tensor, mask?:
     const flatLabels = tf.cast(labels, 'int32').reshape([-1]);
     const valid = tf.cast(tf.greaterEqual(flatLabels, 0), 'float32');
     const safeLabels = tf.maximum(flatLabels, tf.scalar(0, 'int32'));
-    // log p(label) = logit(label) − logsumexp(logits), the label's logit gathered by flat index: no [N, C] one-hot
-    // (a segmentation map has N = B·H·W positions).
-    const n = flatLabels.shape[0]!;
-    const index = tf.add(tf.mul(tf.range(0, n, 1, 'int32'), tf.scalar(classes, 'int32')), safeLabels);
-    const picked = tf.sub(tf.gather(flatLogits.reshape([-1]), index), tf.logSumExp(flatLogits, 1));
+    const logProbs = tf.logSoftmax(flatLogits);
+    const picked = tf.sum(tf.mul(logProbs, tf.oneHot(safeLabels, classes)), 1);
     let keep: tf.Tensor = valid;
     if (mask) {
       const perPosition = mask.size === valid.size ? mask.reshape([-1]) : broadcastMask(mask, labels.shape);
