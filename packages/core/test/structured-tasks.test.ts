@@ -159,7 +159,9 @@ describe('ragged targets and task-owned parameters', () => {
     expect(() => createTask({ name: 'c', type: 'multiclass' })).toThrow(/field "classes"/);
     // In a run config the kind's own check names the file and the task's field.
     const config = { tasks: [{ name: 'c', type: 'multiclass', classes: 3, clases: 3 }], model: { trunk: { type: 'mlp' } } };
-    expect(() => validate(RunConfig, config, 'run.yaml')).toThrow(/run\.yaml: field "tasks\[0\]\.clases": unknown field; did you mean "classes"\?/);
+    expect(() => validate(RunConfig, config, 'run.yaml')).toThrow(
+      /run\.yaml: field "tasks\[0\]\.clases": unknown field; did you mean "classes"\?/,
+    );
   });
 
   it('training on a streaming dataset interrupted mid-epoch resumes at the same batch (same per-step losses)', async () => {
