@@ -7,6 +7,7 @@ import { extname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import {
   createModel,
+  type EncodedRecords,
   EXPORT_MANIFEST,
   type ExportManifest,
   folderLoadHandler,
@@ -98,7 +99,7 @@ describe('polytask-recsys export --format tfjs-layers (demo: ESMM on a two-level
     const modelDir = join(run, 'model');
     const json = readModelJson(modelDir);
     const config = validate(RunConfig, json.config, 'model.json');
-    const inputs = recsysDomain.encodeRecords(records, config, state, (i) => `record ${i}`);
+    const { inputs } = recsysDomain.encodeRecords(records, config, state, (i) => `record ${i}`) as EncodedRecords;
     const model = createModel({ ...config.model, seed: config.seed }, recsysDomain.createTasks(config, state), json.dataSpec);
     loadWeights(modelDir, model);
     const expected = model.predict(inputs);

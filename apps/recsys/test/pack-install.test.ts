@@ -57,7 +57,7 @@ const fit = await new Trainer(model, { train: config.train, outDir: 'runs/lib', 
 model.dispose();
 const trained = loadRecsysModel('runs/lib');
 const records = readFileSync('records.jsonl', 'utf8').trim().split('\\n').map((l) => JSON.parse(l));
-process.stdout.write(JSON.stringify({ epochs: fit.epochs, tasks: trained.tasks.map((t) => t.name), predictions: trained.predict(records) }));
+process.stdout.write(JSON.stringify({ epochs: fit.epochs, tasks: trained.tasks.map((t) => t.name), predictions: await trained.predict(records) }));
 trained.dispose();
 `;
 

@@ -97,7 +97,7 @@ export const forecastDomain: DomainAdapter<ForecastPreprocessing> = {
         i * window,
       );
     });
-    return { x: tf.tensor2d(x, [records.length, window]) };
+    return { inputs: { x: tf.tensor2d(x, [records.length, window]) } };
   },
 };
 

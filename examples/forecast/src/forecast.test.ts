@@ -63,7 +63,7 @@ describe('forecast example domain', () => {
     await selectBackend({ backend: 'cpu' });
     const trained = loadModel(run, forecastDomain);
     const starts = [testStart, testStart + 50, testStart + 100];
-    const predictions = trained.predict(starts.map((t) => ({ history: Array.from(series.subarray(t - 48, t)) })));
+    const predictions = await trained.predict(starts.map((t) => ({ history: Array.from(series.subarray(t - 48, t)) })));
     trained.dispose();
     const errors = predictions.map((p, i) => Math.abs((p.forecast as number) - series[starts[i]!]!));
     const persistence = starts.map((t) => Math.abs(series[t - 1]! - series[t]!));

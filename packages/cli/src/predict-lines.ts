@@ -1,7 +1,10 @@
 import { DataError, PolytaskError } from '@polytask/core';
 
 /** Turns a batch of raw records into one output object per record; throws (a DataError) for a bad record. */
-export type PredictBatch = (records: unknown[], lineNumbers: readonly number[]) => Record<string, unknown>[];
+export type PredictBatch = (
+  records: unknown[],
+  lineNumbers: readonly number[],
+) => Record<string, unknown>[] | Promise<Record<string, unknown>[]>;
 
 export interface PredictLinesOptions {
   /** Where the lines come from, for messages (`FILE:LINE`). */
@@ -9,6 +12,8 @@ export interface PredictLinesOptions {
   /** A record field copied into its output line (prediction or error), to match outputs to inputs. */
   readonly idField: string;
   readonly batchSize?: number;
+  /** A line → its record (text, an image path); throws for a bad line. Default: the line parsed as JSON. */
+  readonly parseLine?: (line: string) => unknown;
   readonly write: (line: string) => void;
 }
 
@@ -26,7 +31,7 @@ const idOf = (record: unknown, field: string): unknown =>
  * others are still predicted (a failing batch is retried record by record to find the bad ones).
  */
 export async function predictLines(
-  lines: AsyncIterable<string>,
+  lines: AsyncIterable<string> | Iterable<string>,
   predict: PredictBatch,
   options: PredictLinesOptions,
 ): Promise<PredictSummary> {
@@ -38,11 +43,11 @@ export async function predictLines(
     const id = idOf(record, options.idField);
     return id === undefined ? out : { [options.idField]: id, ...out };
   };
-  const flush = () => {
+  const flush = async () => {
     const results = new Map<number, Record<string, unknown>>();
     const good = pending.filter((p) => p.error === undefined);
-    const run = (items: typeof good) => {
-      const outs = predict(
+    const run = async (items: typeof good) => {
+      const outs = await predict(
         items.map((p) => p.record),
         items.map((p) => p.line),
       );
@@ -51,20 +56,20 @@ export async function predictLines(
       });
     };
     try {
-      if (good.length > 0) run(good);
+      if (good.length > 0) await run(good);
     } catch (e) {
       if (!(e instanceof DataError || e instanceof PolytaskError)) throw e;
       const ok: typeof good = [];
       for (const p of good) {
         try {
-          predict([p.record], [p.line]);
+          await predict([p.record], [p.line]);
           ok.push(p);
         } catch (inner) {
           if (!(inner instanceof PolytaskError)) throw inner;
           p.error = (inner as Error).message;
         }
       }
-      if (ok.length > 0) run(ok);
+      if (ok.length > 0) await run(ok);
     }
     const out: string[] = [];
     for (const p of pending) {
@@ -84,12 +89,13 @@ export async function predictLines(
     n += 1;
     if (line.trim() === '') continue;
     try {
-      pending.push({ line: n, record: JSON.parse(line) });
+      pending.push({ line: n, record: options.parseLine ? options.parseLine(line) : JSON.parse(line) });
     } catch (e) {
-      pending.push({ line: n, error: new DataError(options.input, n, undefined, `not valid JSON (${(e as Error).message})`).message });
+      const why = options.parseLine ? (e as Error).message : `not valid JSON (${(e as Error).message})`;
+      pending.push({ line: n, error: new DataError(options.input, n, undefined, why).message });
     }
-    if (pending.length >= batchSize) flush();
+    if (pending.length >= batchSize) await flush();
   }
-  flush();
+  await flush();
   return { predicted, failed };
 }

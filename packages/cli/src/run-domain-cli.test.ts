@@ -8,7 +8,7 @@ const domain: DomainAdapter = {
   serializePreprocessing: (p) => p,
   parsePreprocessing: (json) => json,
   createTasks: () => [],
-  encodeRecords: () => ({}),
+  encodeRecords: () => ({ inputs: {} }),
 };
 
 /** Runs the app in this process and captures stdout. */

@@ -1,4 +1,4 @@
-import { createReadStream, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createReadStream, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import {
@@ -51,6 +51,8 @@ export interface MetricsReport {
   warnings: string[];
   /** Data-parallel ranks the model was trained on (absent: one process). */
   ranks?: number;
+  /** Training throughput of `train` (data reading included, validation not), e.g. `{ "sentences/s": 812.4 }`. */
+  throughput?: Record<string, number>;
 }
 
 function positiveInt(value: string): number {
@@ -188,6 +190,7 @@ async function trainOn<P>(
         resume: Boolean(opts.resume),
         modelMeta: { config, preprocessing: domain.serializePreprocessing(data.preprocessing), dataSpec: trainSet.spec },
         progress: process.stderr.isTTY ? new TerminalProgress() : undefined,
+        sampleNoun: domain.sampleNoun,
         dataParallel: distributed?.dataParallel,
       }),
   );
@@ -241,6 +244,8 @@ async function trainOn<P>(
     skippedSteps: fit.skippedSteps > 0 ? fit.skippedSteps : undefined,
     warnings,
     ranks: distributed && distributed.size > 1 ? distributed.size : undefined,
+    throughput:
+      fit.samplesPerSecond > 0 ? { [`${domain.sampleNoun ?? 'samples'}/s`]: Math.round(fit.samplesPerSecond * 10) / 10 } : undefined,
   });
   model.dispose();
 }
@@ -278,12 +283,21 @@ async function predict<P>(domain: DomainAdapter<P>, opts: Record<string, unknown
   await selectBackend({ backend: opts.backend as string | undefined });
   const trained = loadModel(String(opts.model), domain);
   const inputName = opts.input === undefined || opts.input === '-' ? '<stdin>' : String(opts.input);
-  const stream = inputName === '<stdin>' ? process.stdin : createReadStream(inputName);
-  const lines = createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY });
+  const listed = inputName === '<stdin>' ? undefined : domain.predictInputLines?.(inputName);
+  const lines =
+    listed ??
+    createInterface({ input: inputName === '<stdin>' ? process.stdin : createReadStream(inputName), crlfDelay: Number.POSITIVE_INFINITY });
+  const outDir = opts.out === undefined ? undefined : resolve(String(opts.out));
+  if (outDir) mkdirSync(outDir, { recursive: true });
   const summary = await predictLines(
     lines,
-    (records, numbers) => trained.predict(records, { source: (i) => `${inputName}:${numbers[i]}`, batchSize: records.length }),
-    { input: inputName, idField: String(opts.idField), write: (l) => process.stdout.write(l) },
+    (records, numbers) => trained.predict(records, { source: (i) => `${inputName}:${numbers[i]}`, batchSize: records.length, outDir }),
+    {
+      input: inputName,
+      idField: String(opts.idField),
+      parseLine: domain.parsePredictLine?.bind(domain),
+      write: (l) => process.stdout.write(l),
+    },
   );
   trained.dispose();
   if (summary.failed > 0) {
@@ -406,10 +420,13 @@ export async function runDomainCli<P>(
     .action((opts) => evalCommand(domain, opts));
   program
     .command('predict')
-    .description('predict every task for JSON-lines records; writes JSON lines to stdout')
+    .description(
+      'predict every task for input records (JSON lines, or what the domain reads: text lines, images); writes JSON lines to stdout',
+    )
     .requiredOption('--model <dir>', 'trained model folder (DIR/model of train, or DIR itself)')
     .option('--input <file>', 'JSON lines of raw records, or - for stdin', '-')
     .option('--id-field <name>', 'record field copied into each output line (predictions and error records)', 'id')
+    .option('--out <dir>', 'folder for files the predictions write (vision: mask and overlay images)')
     .addOption(backendOption())
     .action((opts) => predict(domain, opts));
   program

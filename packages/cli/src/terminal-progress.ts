@@ -50,7 +50,7 @@ export class TerminalProgress implements TrainCallback {
     this.count += 1;
     const elapsed = (performance.now() - this.epochStarted) / 1000;
     const eta = (elapsed / this.count) * (run.batchesPerEpoch - batch - 1);
-    const timing = `${formatSeconds(elapsed)} eta ${formatSeconds(eta)} ${Math.round((this.count * run.batchSize) / Math.max(elapsed, 1e-9))}/s`;
+    const timing = `${formatSeconds(elapsed)} eta ${formatSeconds(eta)} ${Math.round((this.count * run.batchSize) / Math.max(elapsed, 1e-9))} ${run.sampleNoun}/s`;
     for (const [t, bar] of this.bars) {
       this.sums.set(t, (this.sums.get(t) ?? 0) + (logs[`loss/${t}`] ?? 0));
       bar.update(batch + 1, { loss: fmt(this.sums.get(t)! / this.count), weight: fmt(logs[`weight/${t}`]), timing });

@@ -1,3 +1,4 @@
+import type { EncodedRecords } from '@polytask/core';
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { parseRecsysPreprocessing, recsysDomain } from './adapter.js';
@@ -22,7 +23,12 @@ describe('recsysDomain with a saved preprocessing', () => {
   it('encodes predict records with it, batch after batch', () => {
     const prep = parseRecsysPreprocessing(savedPreprocessing(3));
     for (let batch = 0; batch < 2; batch++) {
-      const inputs = recsysDomain.encodeRecords([{ item: 'v2' }, { item: 'unseen' }, {}], {} as never, prep, (i) => `in:${i + 1}`);
+      const { inputs } = recsysDomain.encodeRecords(
+        [{ item: 'v2' }, { item: 'unseen' }, {}],
+        {} as never,
+        prep,
+        (i) => `in:${i + 1}`,
+      ) as EncodedRecords;
       expect(inputs.sparse!.shape).toEqual([3, 1]);
       expect(Array.from(inputs.sparse!.dataSync())).toEqual([4, 0, 1]); // v2 → 2 + 2, OOV → 0, missing → 1
       tf.dispose(Object.values(inputs));

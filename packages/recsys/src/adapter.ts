@@ -3,6 +3,7 @@ import {
   DataError,
   type DomainAdapter,
   type DomainData,
+  type EncodedRecords,
   type Inputs,
   type RunConfig,
   type TaskSpec,
@@ -142,7 +143,7 @@ export const recsysDomain: DomainAdapter<RecsysState> = {
     return tasksFor(config, state.prep);
   },
 
-  encodeRecords(records: unknown[], _config: RunConfig, { pipeline }: RecsysState, source: (i: number) => string): Inputs {
+  encodeRecords(records: unknown[], _config: RunConfig, { pipeline }: RecsysState, source: (i: number) => string): EncodedRecords {
     const encoder = pipeline.createEncoder(Math.max(1, records.length));
     records.forEach((record, i) => {
       if (record === null || typeof record !== 'object' || Array.isArray(record)) {
@@ -159,6 +160,6 @@ export const recsysDomain: DomainAdapter<RecsysState> = {
       const c = columns[name];
       if (c) inputs[name] = tf.tensor(c.data, [n, ...c.shape], c.data instanceof Int32Array ? 'int32' : 'float32');
     }
-    return inputs;
+    return { inputs };
   },
 };

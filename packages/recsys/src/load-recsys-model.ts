@@ -8,7 +8,7 @@ import { type RecsysState, recsysDomain } from './adapter.js';
  * ```ts
  * await selectBackend();
  * const trained = loadRecsysModel('runs/demo');
- * const [p] = trained.predict([{ user_id: 'u216', item_id: 'i15', category: 'c6', tags: 't14', price: '2.94', age: '32', hour: '10' }]);
+ * const [p] = await trained.predict([{ user_id: 'u216', item_id: 'i15', category: 'c6', tags: 't14', price: '2.94', age: '32', hour: '10' }]);
  * // p = { ctr: 0.41, cvr: 0.22, ctcvr: 0.09 }
  * trained.dispose();
  * ```

@@ -1,5 +1,7 @@
+import type * as tf from '@tensorflow/tfjs';
 import type { RunConfig } from '../config/run-config.js';
 import type { Dataset } from '../data/dataset.js';
+import type { Prediction } from '../io/load-model.js';
 import type { TaskSpec } from '../tasks/task-spec.js';
 import type { Inputs } from '../trunk/trunk.js';
 
@@ -51,8 +53,50 @@ export interface DomainAdapter<P = unknown> {
   /** Tasks of a trained model, rebuilt from its config and saved preprocessing (predict needs no data). */
   createTasks(config: RunConfig, preprocessing: P): TaskSpec[];
   /**
-   * Raw records (parsed JSON lines of `predict`) → model inputs, with the saved preprocessing.
+   * Raw records (parsed `predict` input lines) → model inputs, with the saved preprocessing; may read files (images).
    * `source` names where record i came from (`file:line`) for error messages.
    */
-  encodeRecords(records: unknown[], config: RunConfig, preprocessing: P, source: (i: number) => string): Inputs;
+  encodeRecords(
+    records: unknown[],
+    config: RunConfig,
+    preprocessing: P,
+    source: (i: number) => string,
+  ): EncodedRecords | Promise<EncodedRecords>;
+  /**
+   * One `predict` input line → a raw record, for inputs that are not JSON lines (a sentence of text, an image path).
+   * Default: the line parsed as JSON.
+   */
+  parsePredictLine?(line: string): unknown;
+  /**
+   * The lines to predict when `--input` names something other than a file of lines (a folder of images, one image);
+   * undefined: read the file's lines.
+   */
+  predictInputLines?(input: string): string[] | undefined;
+  /**
+   * A record's decoded predictions (by task) → the output object `predict` writes, naming things from the
+   * preprocessing (spans in the raw text, boxes with class names); may write files under `context.outDir`.
+   * Default: the predictions as they are.
+   */
+  formatPrediction?(
+    prediction: Prediction,
+    record: unknown,
+    preprocessing: P,
+    context: FormatContext,
+  ): Record<string, unknown> | Promise<Record<string, unknown>>;
+  /** What one sample is, plural, for throughput (`sentences` → sentences/s); default `samples`. */
+  readonly sampleNoun?: string;
+}
+
+/** Model inputs of raw records, with the per-position masks their tasks' decode reads (real tokens of padded text). */
+export interface EncodedRecords {
+  readonly inputs: Inputs;
+  /** By task label key, each of the task's label shape ([B, T]): 1 = a real position. */
+  readonly positionMasks?: Record<string, tf.Tensor>;
+}
+
+export interface FormatContext {
+  /** Where files a prediction writes go (`predict --out DIR`); undefined when none was given. */
+  readonly outDir?: string;
+  /** Where the record came from (`file:line`), for messages and file names. */
+  readonly source: string;
 }

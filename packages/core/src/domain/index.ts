@@ -1,1 +1,1 @@
-export type { DomainAdapter, DomainData, LoadDataOptions } from './domain.js';
+export type { DomainAdapter, DomainData, EncodedRecords, FormatContext, LoadDataOptions } from './domain.js';

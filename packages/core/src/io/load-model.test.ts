@@ -36,7 +36,7 @@ const domain: DomainAdapter<Scale> = {
   createTasks: (config) => config.tasks.map((t) => createTask(t)),
   encodeRecords: (records, _config, { scale }) => {
     const rows = records.map((r) => (r as { x: number[] }).x.map((v) => v / scale));
-    return { x: tf.tensor2d(rows, [rows.length, FEATURES]) };
+    return { inputs: { x: tf.tensor2d(rows, [rows.length, FEATURES]) } };
   },
 };
 
@@ -77,7 +77,7 @@ describe('loadModel', () => {
     expect(trained.tasks.map((t) => t.name)).toEqual(['a', 'b']);
     expect(trained.config.seed).toBe(3);
     expect(trained.preprocessing).toEqual({ scale: 10 });
-    const predictions = trained.predict(raw, { batchSize: 2 });
+    const predictions = await trained.predict(raw, { batchSize: 2 });
     expect(predictions).toEqual(raw.map((_, i) => ({ a: expectedA[i], b: expectedB[i] })));
     trained.dispose();
     expect(tf.memory().numTensors).toBe(before);

@@ -5,7 +5,7 @@ import { validate } from '../config/load-config.js';
 import { RunConfig } from '../config/run-config.js';
 import type { DomainAdapter } from '../domain/domain.js';
 import { createModel, type MultiTaskModel } from '../model/multi-task-model.js';
-import type { TaskSpec } from '../tasks/task-spec.js';
+import { type TaskSpec, taskLabelKey } from '../tasks/task-spec.js';
 import type { DataSpec } from '../trunk/trunk.js';
 import { loadWeights, MODEL_JSON, readModelJson } from './checkpoint.js';
 
@@ -17,6 +17,8 @@ export interface PredictOptions {
   readonly source?: (i: number) => string;
   /** Records per forward pass (bounds memory on large inputs); default 1024. */
   readonly batchSize?: number;
+  /** Where the domain's `formatPrediction` writes files (mask and overlay images); see `FormatContext`. */
+  readonly outDir?: string;
 }
 
 /** A trained model ready to use: raw records in, decoded predictions out, the domain's preprocessing included. */
@@ -30,8 +32,11 @@ export interface LoadedModel<P = unknown> {
   readonly dataSpec: DataSpec;
   /** The model folder read. */
   readonly dir: string;
-  /** Predicts every task for raw records (the JSON records `predict` reads), one `{ task: value }` per record. */
-  predict(records: readonly unknown[], options?: PredictOptions): Prediction[];
+  /**
+   * Predicts every task for raw records (what `predict` reads), one output per record: `{ task: value }`, or what
+   * the domain's `formatPrediction` makes of it.
+   */
+  predict(records: readonly unknown[], options?: PredictOptions): Promise<Record<string, unknown>[]>;
   /** Frees the model's tensors. */
   dispose(): void;
 }
@@ -48,7 +53,7 @@ export function modelDirOf(dir: string): string {
  *
  * ```ts
  * const trained = loadModel('runs/demo', recsysDomain);
- * const [p] = trained.predict([{ user_id: '7', item_id: '12', price: '3.5' }]); // { ctr: 0.08, ... }
+ * const [p] = await trained.predict([{ user_id: '7', item_id: '12', price: '3.5' }]); // { ctr: 0.08, ... }
  * trained.dispose();
  * ```
  */
@@ -62,15 +67,27 @@ export function loadModel<P>(dir: string, domain: DomainAdapter<P>): LoadedModel
   const model = createModel({ ...config.model, seed: config.seed }, tasks, json.dataSpec);
   loadWeights(modelDir, model);
 
-  const predictBatch = (records: readonly unknown[], source: (i: number) => string): Prediction[] => {
-    const inputs = domain.encodeRecords([...records], config, preprocessing, source);
-    const outputs = model.predict(inputs);
+  const predictBatch = async (records: readonly unknown[], source: (i: number) => string, outDir?: string) => {
+    const { inputs, positionMasks = {} } = await domain.encodeRecords([...records], config, preprocessing, source);
+    let predictions: Prediction[];
     try {
-      const decoded = model.tasks.map((t) => [t.name, t.decode(outputs[t.name]!)] as const);
-      return records.map((_, i) => Object.fromEntries(decoded.map(([name, values]) => [name, values[i]])));
+      const outputs = model.predict(inputs);
+      try {
+        const decoded = model.tasks.map(
+          (t) => [t.name, t.decode(outputs[t.name]!, { positionMask: positionMasks[taskLabelKey(t)] })] as const,
+        );
+        predictions = records.map((_, i) => Object.fromEntries(decoded.map(([name, values]) => [name, values[i]])));
+      } finally {
+        tf.dispose(Object.values(outputs));
+      }
     } finally {
-      tf.dispose([...Object.values(inputs), ...Object.values(outputs)]);
+      tf.dispose([...Object.values(inputs), ...Object.values(positionMasks)]);
     }
+    const format = domain.formatPrediction?.bind(domain);
+    if (!format) return predictions;
+    const out: Record<string, unknown>[] = [];
+    for (const [i, p] of predictions.entries()) out.push(await format(p, records[i], preprocessing, { outDir, source: source(i) }));
+    return out;
   };
 
   return {
@@ -80,13 +97,13 @@ export function loadModel<P>(dir: string, domain: DomainAdapter<P>): LoadedModel
     preprocessing,
     dir: modelDir,
     dataSpec: json.dataSpec,
-    predict(records, options = {}) {
+    async predict(records, options = {}) {
       const batchSize = options.batchSize ?? 1024;
       const source = options.source ?? ((i: number) => `record ${i}`);
-      const out: Prediction[] = [];
+      const out: Record<string, unknown>[] = [];
       for (let start = 0; start < records.length; start += batchSize) {
         const chunk = records.slice(start, start + batchSize);
-        out.push(...predictBatch(chunk, (i) => source(start + i)));
+        out.push(...(await predictBatch(chunk, (i) => source(start + i), options.outDir)));
       }
       return out;
     },

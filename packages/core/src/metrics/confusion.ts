@@ -1,4 +1,3 @@
-import type * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
 import {
   argmaxRow,

@@ -1,4 +1,3 @@
-import type * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
 import { classLabel, included, parseOptions, readClassification, readPerSample, sampleView } from './common.js';
 import type { Metric, MetricInput } from './metric.js';

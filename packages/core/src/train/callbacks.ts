@@ -14,6 +14,8 @@ export interface FitRun {
   readonly batchesPerEpoch: number;
   /** Samples per training batch (the global batch). */
   readonly batchSize: number;
+  /** What one sample is, plural (`samples`, `sentences`, `images`), for rates in progress output. */
+  readonly sampleNoun: string;
   /** Set to end training after the current epoch (tfjs-layers' `model.stopTraining`). */
   stopTraining: boolean;
   /** Why training stopped early, when a callback stopped it (reported to the user). */

@@ -45,7 +45,7 @@ export class ProgressLogger implements TrainCallback {
       .filter(([k]) => k.startsWith('val/'))
       .map(([k, v]) => `${k}=${fmt(v)}`);
     this.write(
-      `epoch ${epoch + 1}/${run.epochs} done in ${seconds.toFixed(1)} s (${Math.round(rate)} samples/s): loss=${fmt(logs.loss)} ${val.join(' ')}`.trimEnd(),
+      `epoch ${epoch + 1}/${run.epochs} done in ${seconds.toFixed(1)} s (${Math.round(rate)} ${run.sampleNoun}/s): loss=${fmt(logs.loss)} ${val.join(' ')}`.trimEnd(),
     );
     if (run.stopReason) this.write(run.stopReason);
   }
@@ -55,7 +55,7 @@ export class ProgressLogger implements TrainCallback {
     const elapsed = (performance.now() - this.epochStarted) / 1000;
     const perBatch = elapsed / done;
     const eta = perBatch * (run.batchesPerEpoch - done);
-    return `${formatSeconds(elapsed)} elapsed, eta ${formatSeconds(eta)}, ${Math.round((done * run.batchSize) / Math.max(elapsed, 1e-9))} samples/s`;
+    return `${formatSeconds(elapsed)} elapsed, eta ${formatSeconds(eta)}, ${Math.round((done * run.batchSize) / Math.max(elapsed, 1e-9))} ${run.sampleNoun}/s`;
   }
 }
 

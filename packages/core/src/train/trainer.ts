@@ -52,6 +52,8 @@ export interface TrainerOptions {
   readonly modelMeta?: ModelMeta;
   /** Single-task baselines to compute Δm against, `baselines[task][metric]` (default: `train.baselines`). */
   readonly baselines?: Record<string, Record<string, number>>;
+  /** What one sample is, plural, in progress lines and throughput (`sentences`, `images`); default `samples`. */
+  readonly sampleNoun?: string;
 }
 
 export interface FitResult {
@@ -65,6 +67,8 @@ export interface FitResult {
   readonly stopReason?: string;
   /** Steps dropped for a non-finite loss or gradient (`train.nonFinite: skip`). */
   readonly skippedSteps: number;
+  /** Training samples per second of this call's steps (data reading included, validation not); all ranks together. */
+  readonly samplesPerSecond: number;
 }
 
 /** Where a run is, beyond the weights and optimizer (checkpointed, restored on resume). */
@@ -175,6 +179,7 @@ export class Trainer {
       epochs: cfg.epochs,
       batchesPerEpoch,
       batchSize: cfg.batchSize,
+      sampleNoun: this.options.sampleNoun ?? 'samples',
       stopTraining: false,
       resumedAt: resuming ? { step: state.step, epoch: state.epoch } : undefined,
       directions: {},
@@ -222,6 +227,8 @@ export class Trainer {
       }`;
 
     let interrupted = false;
+    let stepSeconds = 0;
+    let trainedSamples = 0;
     await emit((c) => c.onTrainBegin?.());
     while (state.epoch < cfg.epochs && !run.stopTraining) {
       const epoch = state.epoch;
@@ -229,6 +236,7 @@ export class Trainer {
       let b = state.batchInEpoch;
       let stopNow = false;
       const batches = train.batches({ batchSize, shuffle: true, seed: this.seed, epoch, startBatch: b, shard });
+      let stepStarted = performance.now();
       for await (const batch of batches) {
         if (b >= batchesPerEpoch) {
           disposeBatch(batch);
@@ -246,6 +254,7 @@ export class Trainer {
             weighting: { step: state.step, epoch, tasks: taskNames, rng: this.rng },
           });
         } finally {
+          trainedSamples += dp ? dp.size * batch.size : batch.size;
           disposeBatch(batch);
         }
         const record: StepRecord = {
@@ -283,6 +292,9 @@ export class Trainer {
         stopNow = dp ? dp.anyRank(this.stopRequested) : this.stopRequested;
         if (stopNow) break;
         if (b % 20 === 0) await new Promise((r) => setImmediate(r)); // let signals and progress through
+        const now = performance.now();
+        stepSeconds += (now - stepStarted) / 1000;
+        stepStarted = now;
       }
       if (dp ? stopNow : this.stopRequested) {
         checkpoint();
@@ -312,6 +324,7 @@ export class Trainer {
       interrupted,
       stopReason: run.stopReason,
       skippedSteps: guard.skipped,
+      samplesPerSecond: trainedSamples / Math.max(stepSeconds, 1e-9),
     };
   }
 
