@@ -13,7 +13,7 @@ const CONFIGS = join(APP, 'configs');
 const ALI_CCP = resolve(REPO, '../shared/datasets/ali-ccp-sample');
 const work = mkdtempSync(join(tmpdir(), 'recsys-cli-'));
 
-type Metrics = { split: string; tasks: Record<string, Record<string, number>> };
+type Metrics = { split: string; tasks: Record<string, Record<string, number>>; throughput?: Record<string, number> };
 const metrics = (dir: string): Metrics => JSON.parse(readFileSync(join(dir, 'metrics.json'), 'utf8')) as Metrics;
 
 /** CSV rows of a file as JSON records (raw strings), the way a client would send them to `predict`. */
@@ -50,6 +50,8 @@ describe('polytask-recsys on the Ali-CCP sample (ESMM)', () => {
     for (const t of ['ctr', 'cvr', 'ctcvr']) expect(Object.keys(m.tasks[t]!)).toEqual(['auc', 'logloss']);
     // the test file: 2 clicks (1 purchase) → CVR AUC over 2 clicked samples is 0, ½ or 1
     expect([0, 0.5, 1]).toContain(m.tasks.cvr!.auc);
+    expect(Object.keys(m.throughput!)).toEqual(['samples/s']);
+    expect(m.throughput!['samples/s']).toBeGreaterThan(0);
     expect(existsSync(join(out, 'model', 'model.json'))).toBe(true);
     const model = JSON.parse(readFileSync(join(out, 'model', 'model.json'), 'utf8'));
     expect(model.preprocessing.format).toBe('polytask-recsys');

@@ -58,4 +58,27 @@ describe('predictLines', () => {
         .map((l) => JSON.parse(l).y),
     ).toEqual([0, 2, 4, 6, 8]);
   });
+
+  it('reads non-JSON lines through parseLine (raw text), with an async predictor; a line parseLine rejects is an error record', async () => {
+    const out: string[] = [];
+    const parseLine = (line: string) => {
+      if (line.startsWith('!')) throw new Error('a sentence cannot start with "!"');
+      return { text: line };
+    };
+    const predict = async (records: unknown[]) => records.map((r) => ({ words: (r as { text: string }).text.split(' ').length }));
+    const summary = await predictLines(['two words', '!bad', 'one'], predict, {
+      input: 'in.txt',
+      idField: 'id',
+      parseLine,
+      write: (l) => out.push(l),
+    });
+    expect(summary).toEqual({ predicted: 2, failed: 1 });
+    expect(
+      out
+        .join('')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l)),
+    ).toEqual([{ words: 2 }, { line: 2, error: 'in.txt, line 2: a sentence cannot start with "!"' }, { words: 1 }]);
+  });
 });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RunConfig } from '../config/run-config.js';
-import type { DomainAdapter } from '../domain/domain.js';
+import type { DomainAdapter, EncodedRecords } from '../domain/domain.js';
 import { createModel } from '../model/multi-task-model.js';
 import { twoTaskProblem } from '../synthetic/two-task.js';
 import { createTask } from '../tasks/task-kinds.js';
@@ -82,6 +82,45 @@ describe('loadModel', () => {
     trained.dispose();
     expect(tf.memory().numTensors).toBe(before);
     model.dispose();
+  });
+
+  it('hands decode the position masks encodeRecords returns and shapes each output with formatPrediction', async () => {
+    const seen: number[][] = [];
+    const shaped: DomainAdapter<Scale> = {
+      ...domain,
+      createTasks: (config) =>
+        config.tasks.map((t) => {
+          const task = createTask(t);
+          return {
+            ...task,
+            decode: (p, ctx) => {
+              seen.push(Array.from(ctx?.positionMask?.dataSync() ?? []));
+              return task.decode(p, ctx);
+            },
+          };
+        }),
+      encodeRecords: (records, config, prep, source) => {
+        const { inputs } = domain.encodeRecords(records, config, prep, source) as EncodedRecords;
+        return Promise.resolve({ inputs, positionMasks: { a: tf.tensor1d(records.map((_, i) => i % 2)) } });
+      },
+      formatPrediction: (prediction, record, _prep, context) => ({
+        first: (record as { x: number[] }).x[0],
+        a: prediction.a,
+        from: context.source,
+        outDir: context.outDir,
+      }),
+    };
+    const raw = [{ x: Array.from({ length: FEATURES }, () => 1) }, { x: Array.from({ length: FEATURES }, () => 2) }];
+    const before = tf.memory().numTensors;
+    const trained = loadModel(dir, shaped);
+    const reference = loadModel(dir, domain);
+    const plain = await reference.predict(raw);
+    reference.dispose();
+    const out = await trained.predict(raw, { source: (i) => `in.jsonl:${i + 1}`, outDir: '/out' });
+    expect(out).toEqual(raw.map((r, i) => ({ first: r.x[0], a: plain[i]!.a, from: `in.jsonl:${i + 1}`, outDir: '/out' })));
+    expect(seen).toEqual([[0, 1], []]); // task a got its mask, task b none
+    trained.dispose();
+    expect(tf.memory().numTensors).toBe(before);
   });
 
   it('names the folder when there is no saved model', () => {
