@@ -40,6 +40,18 @@ export interface CpuKernels {
   /** y = exp(x) element-wise (vectorised polynomial expf, relative error < 3e-7 in the normal range). */
   exp(x: Float32Array, y: Float32Array): void;
   /**
+   * Per row of logits [rows, classes]: loss[r] = logsumexp(row) − row[labels[r]], grad[r] = softmax(row) − onehot;
+   * a label outside [0, classes) gives loss 0 and a zero gradient row.
+   */
+  sparseSoftmaxCrossEntropy(
+    logits: Float32Array,
+    labels: Int32Array,
+    loss: Float32Array,
+    grad: Float32Array,
+    rows: number,
+    classes: number,
+  ): void;
+  /**
    * oneDNN kernels (present only when the addon was built against oneDNN and POLYTASK_KERNELS is not 'openblas').
    * Same buffers and geometry arguments as the OpenBLAS ones; each returns true when it ran and false when oneDNN has
    * no implementation for the case (the caller then runs the OpenBLAS kernel). Activations: linear, relu, relu6, elu,

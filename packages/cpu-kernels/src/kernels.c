@@ -571,6 +571,63 @@ static napi_value Exp(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/*
+ * sparseSoftmaxCrossEntropy(logits, labels, loss, grad, rows, classes): per row r of logits [rows, classes],
+ * loss[r] = logsumexp(logits[r]) - logits[r, labels[r]] and grad[r] = softmax(logits[r]) - onehot(labels[r]), the
+ * gradient of loss[r]. A label outside [0, classes) (the ignore index -1) gives loss 0 and a zero gradient row. One
+ * pass over the logits instead of tfjs' log-softmax, one-hot, product and sum chain and their gradients.
+ */
+static napi_value SparseSoftmaxCrossEntropy(napi_env env, napi_callback_info info) {
+  size_t argc = 6;
+  napi_value argv[6];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 6) {
+    napi_throw_error(env, NULL, "sparseSoftmaxCrossEntropy: too few arguments");
+    return NULL;
+  }
+  float *logits, *loss, *grad;
+  int32_t *labels;
+  size_t ll, llab, lloss, lgrad;
+  int hasLabels;
+  int64_t rows, classes;
+  if (!arg_f32(env, argv[0], &logits, &ll) || !arg_i32_array_or_null(env, argv[1], &labels, &llab, &hasLabels) ||
+      !arg_f32(env, argv[2], &loss, &lloss) || !arg_f32(env, argv[3], &grad, &lgrad) || !arg_int(env, argv[4], 0, &rows) ||
+      !arg_int(env, argv[5], 1, &classes))
+    return NULL;
+  const size_t n = (size_t)(rows * classes);
+  if (!hasLabels || llab < (size_t)rows || lloss < (size_t)rows || ll < n || lgrad < n) {
+    napi_throw_range_error(env, NULL, "sparseSoftmaxCrossEntropy: buffers too small for rows x classes");
+    return NULL;
+  }
+  /* Three passes so that the exponentials run as one long vectorised loop (rows are often a few classes wide):
+   * shifted logits z − max with loss[r] = −(z[label] − max), then exp over everything, then normalise per row. */
+  for (int64_t r = 0; r < rows; r++) {
+    const float *z = logits + r * classes;
+    float *g = grad + r * classes;
+    float max = z[0];
+    for (int64_t c = 1; c < classes; c++) max = z[c] > max ? z[c] : max;
+    for (int64_t c = 0; c < classes; c++) g[c] = z[c] - max;
+    const int32_t label = labels[r];
+    loss[r] = label >= 0 && label < classes ? -g[label] : 0.0f;
+  }
+  for (size_t i = 0; i < n; i++) grad[i] = exp_one(grad[i]);
+  for (int64_t r = 0; r < rows; r++) {
+    float *g = grad + r * classes;
+    const int32_t label = labels[r];
+    if (label < 0 || label >= classes) {
+      memset(g, 0, sizeof(float) * (size_t)classes);
+      continue;
+    }
+    float sum = 0.0f;
+    for (int64_t c = 0; c < classes; c++) sum += g[c];
+    const float inv = 1.0f / sum;
+    for (int64_t c = 0; c < classes; c++) g[c] *= inv;
+    g[label] -= 1.0f;
+    loss[r] += logf(sum);
+  }
+  return NULL;
+}
+
 /* ---------------------------------------------------------------- info / threads */
 
 static napi_value Info(napi_env env, napi_callback_info info) {
@@ -621,6 +678,7 @@ static napi_value Init(napi_env env, napi_value exports) {
       {"conv2dBackpropInput", NULL, Conv2dBackpropInput, NULL, NULL, NULL, napi_default, NULL},
       {"conv2dBackpropFilter", NULL, Conv2dBackpropFilter, NULL, NULL, NULL, napi_default, NULL},
       {"exp", NULL, Exp, NULL, NULL, NULL, napi_default, NULL},
+      {"sparseSoftmaxCrossEntropy", NULL, SparseSoftmaxCrossEntropy, NULL, NULL, NULL, napi_default, NULL},
       {"info", NULL, Info, NULL, NULL, NULL, napi_default, NULL},
       {"setThreads", NULL, SetThreads, NULL, NULL, NULL, napi_default, NULL},
   };

@@ -155,6 +155,17 @@ describe.skipIf(!k)('native kernels against naive loops', () => {
     expect(Array.from(over)).toEqual([Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY]);
   });
 
+  it('sparseSoftmaxCrossEntropy: loss and softmax − onehot per row, zeros for an ignored label, checked sizes', () => {
+    // row 0: logits [0, ln 3] → softmax [¼, ¾]; row 1: huge logits (stability); row 2: ignore index -1
+    const logits = Float32Array.from([0, Math.log(3), 1000, 1000 + Math.log(3), 5, 7]);
+    const loss = new Float32Array(3).fill(9);
+    const grad = new Float32Array(6).fill(9);
+    k.sparseSoftmaxCrossEntropy(logits, Int32Array.from([1, 0, -1]), loss, grad, 3, 2);
+    expect(close(loss, [-Math.log(0.75), -Math.log(0.25), 0])).toBe(true);
+    expect(close(grad, [0.25, -0.25, 0.25 - 1, 0.75, 0, 0])).toBe(true);
+    expect(() => k.sparseSoftmaxCrossEntropy(logits, new Int32Array(2), loss, grad, 3, 2)).toThrow(/too small/);
+  });
+
   it('works in worker threads (im2col scratch per environment, freed with it)', async () => {
     const code = `
       const { parentPort, workerData } = require('node:worker_threads');

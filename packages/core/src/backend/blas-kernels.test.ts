@@ -2,7 +2,15 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BatchNorm } from '../nn/batch-norm.js';
-import { type BlasRegistration, hasOneDnn, type NativeKernels, openblasOnly, registerBlasKernels } from './blas-kernels.js';
+import { softmaxCrossEntropy } from '../tasks/losses.js';
+import {
+  type BlasRegistration,
+  hasOneDnn,
+  type NativeKernels,
+  openblasOnly,
+  registerBlasKernels,
+  SPARSE_SOFTMAX_CE,
+} from './blas-kernels.js';
 import { registerMissingKernels } from './missing-kernels.js';
 import { loadNativeKernels } from './native.js';
 import { conv2dOutputShape, numericalGradient, Rng, randomArray, relError, runOn } from './test-helpers.js';
@@ -289,6 +297,27 @@ describe.skipIf(!native).each(paths)('native kernel overrides on %s (%s path)', 
       (x, y) => tf.grad((l: tf.Tensor) => tf.losses.softmaxCrossEntropy(tf.softmax(y!), l))(x!),
       'softmax CE grad',
     );
+  });
+
+  it('sparse softmax cross-entropy (native op when registered): loss and gradient, ignored labels, masks', () => {
+    expect(tf.getKernel(SPARSE_SOFTMAX_CE, backend)).toBeDefined();
+    for (const [rows, classes] of [
+      [1, 2],
+      [7, 3],
+      [512, 21],
+      [2 * 33 * 17, 5],
+    ] as const) {
+      // labels in [-1, classes): -1 is the ignore index; a per-position mask on top
+      const labels = { values: Int32Array.from({ length: rows }, () => rng.int(classes + 1) - 1), shape: [rows], dtype: 'int32' as const };
+      const mask = { values: Float32Array.from({ length: rows }, () => (rng.next() < 0.8 ? 1 : 0)), shape: [rows] };
+      const logits = input([rows, classes]);
+      for (let i = 0; i < logits.values.length; i++) logits.values[i] = logits.values[i]! * 20; // far from 0: stability
+      const fn = (x: tf.Tensor, y: tf.Tensor, m: tf.Tensor) => {
+        const { value, grad } = tf.valueAndGrad((z: tf.Tensor) => softmaxCrossEntropy(z, y!, m!))(x!);
+        return [value, grad];
+      };
+      compare([logits, labels, mask], fn as Fn, `sparse CE ${rows}x${classes}`);
+    }
   });
 
   it('float32 tensors cast from int32 / bool (the cpu backend keeps their integer storage)', () => {

@@ -31,6 +31,15 @@ export interface NativeKernels {
   conv2dBackpropInput(dy: Float32Array, filter: Float32Array, dx: Float32Array, ...geometry: number[]): void;
   conv2dBackpropFilter(x: Float32Array, dy: Float32Array, dw: Float32Array, ...geometry: number[]): void;
   exp(x: Float32Array, y: Float32Array): void;
+  /** Per row: loss = logsumexp − logit of the label, grad = softmax − onehot; labels outside [0, classes) give 0s. */
+  sparseSoftmaxCrossEntropy?(
+    logits: Float32Array,
+    labels: Int32Array,
+    loss: Float32Array,
+    grad: Float32Array,
+    rows: number,
+    classes: number,
+  ): void;
   info(): { core: string; config: string; threads: number; onednn?: { version: string; isa: string; threads: number } | null };
   /** oneDNN kernels (addon built against oneDNN): true when they ran, false when the case is left to OpenBLAS. */
   dnnlConv2d?(x: Float32Array, filter: Float32Array, y: Float32Array, ...rest: Array<number | Float32Array | null>): boolean;
@@ -87,6 +96,12 @@ export function hasOneDnn(native: NativeKernels): boolean {
  *   BATCH_NORM_TRAIN_GRAD: inputs {x, dy, gamma, mean, variance}, attrs {epsilon} → [dx, dgamma, dbeta].
  */
 export const BATCH_NORM_TRAIN = 'PolytaskBatchNormTrain';
+/**
+ * Sparse softmax cross-entropy: inputs {logits [N, C] float32, labels [N] int32} → [loss [N], grad [N, C]] with
+ * loss = logsumexp − the label's logit and grad = softmax − onehot (the gradient of loss); labels outside [0, C)
+ * (the ignore index) give 0 and a zero row. Registered wherever the native addon loads (it needs no oneDNN).
+ */
+export const SPARSE_SOFTMAX_CE = 'PolytaskSparseSoftmaxCrossEntropy';
 export const BATCH_NORM_TRAIN_GRAD = 'PolytaskBatchNormTrainGrad';
 
 /** Kernels overridden with the native BLAS path (oneDNN first where the binding has it). */
@@ -490,23 +505,42 @@ export function registerBlasKernels(backendName: string, native: NativeKernels):
     }
   }
 
+  // Custom kernels: nothing to fall back to, so they are registered only where the native code covers every case
+  // (float32, channels last; their callers check both before running them).
+  const custom = (kernelName: string, impl: (args: KernelArgs, access: TensorAccess) => tf.TensorInfo[]) => {
+    originals.set(kernelName, undefined);
+    if (tf.getKernel(kernelName, backendName)) tf.unregisterKernel(kernelName, backendName);
+    tf.registerKernel({
+      kernelName,
+      backendName,
+      kernelFunc: (args) => {
+        const access = tensorAccess(args.backend, kind);
+        if (!access) throw new Error(`${kernelName}: backend ${backendName} storage is not accessible`);
+        return impl(args, access);
+      },
+    });
+    registered.push(kernelName);
+  };
+  const sparseSoftmaxCe = native.sparseSoftmaxCrossEntropy?.bind(native);
+  if (sparseSoftmaxCe) {
+    custom(SPARSE_SOFTMAX_CE, ({ inputs }, access) => {
+      const { logits, labels } = inputs as Record<string, tf.TensorInfo>;
+      const [rows, classes] = logits!.shape as [number, number];
+      const loss = access.makeOutput([rows], 'float32');
+      const grad = access.makeOutput([rows, classes], 'float32');
+      sparseSoftmaxCe(
+        f32In(access, logits!),
+        access.view(labels!) as Int32Array,
+        f32(access.view(loss)),
+        f32(access.view(grad)),
+        rows,
+        classes,
+      );
+      return [loss, grad];
+    });
+  }
+
   if (onednn) {
-    // Custom kernels: nothing to fall back to, so they are registered only where the native code covers every case
-    // (float32, channels last; BatchNorm checks both before running them).
-    const custom = (kernelName: string, impl: (args: KernelArgs, access: TensorAccess) => tf.TensorInfo[]) => {
-      originals.set(kernelName, undefined);
-      if (tf.getKernel(kernelName, backendName)) tf.unregisterKernel(kernelName, backendName);
-      tf.registerKernel({
-        kernelName,
-        backendName,
-        kernelFunc: (args) => {
-          const access = tensorAccess(args.backend, kind);
-          if (!access) throw new Error(`${kernelName}: backend ${backendName} storage is not accessible`);
-          return impl(args, access);
-        },
-      });
-      registered.push(kernelName);
-    };
     custom(BATCH_NORM_TRAIN, ({ inputs, attrs }, access) => {
       const { x, gamma, beta } = inputs as Record<string, tf.TensorInfo>;
       const c = x!.shape[x!.shape.length - 1]!;

@@ -7,6 +7,7 @@ export {
   type NativeKernels,
   openblasOnly,
   registerBlasKernels,
+  SPARSE_SOFTMAX_CE,
 } from './blas-kernels.js';
 export { conv2dBackpropFilterKernel } from './conv2d-backprop-filter.js';
 export { backendKind, registerMissingKernels } from './missing-kernels.js';

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { SPARSE_SOFTMAX_CE } from '../backend/blas-kernels.js';
 
 /** Mean of per-sample losses over the samples the mask keeps; 0 (with zero gradient) when none is kept. */
 export function maskedMean(perSample: tf.Tensor, mask?: tf.Tensor): tf.Scalar {
@@ -39,16 +40,34 @@ export function softmaxCrossEntropy(logits: tf.Tensor, labels: tf.Tensor, mask?:
     const flatLogits = logits.reshape([-1, classes]);
     const flatLabels = tf.cast(labels, 'int32').reshape([-1]);
     const valid = tf.cast(tf.greaterEqual(flatLabels, 0), 'float32');
-    const safeLabels = tf.maximum(flatLabels, tf.scalar(0, 'int32'));
-    const logProbs = tf.logSoftmax(flatLogits);
-    const picked = tf.sum(tf.mul(logProbs, tf.oneHot(safeLabels, classes)), 1);
     let keep: tf.Tensor = valid;
     if (mask) {
       const perPosition = mask.size === valid.size ? mask.reshape([-1]) : broadcastMask(mask, labels.shape);
       keep = tf.mul(keep, perPosition);
     }
-    return maskedMean(tf.neg(picked), keep);
+    const native = flatLogits.dtype === 'float32' && flatLogits.size > 0 && tf.getKernel(SPARSE_SOFTMAX_CE, tf.getBackend());
+    return maskedMean(native ? nativeSparseCrossEntropy(flatLogits, flatLabels) : sparseCrossEntropy(flatLogits, flatLabels), keep);
   });
+}
+
+/** −log softmax(logits)[label] per row of [N, C]; a negative (ignored) label reads class 0 (its row is masked out). */
+function sparseCrossEntropy(logits: tf.Tensor, labels: tf.Tensor): tf.Tensor {
+  const safeLabels = tf.maximum(labels, tf.scalar(0, 'int32'));
+  return tf.neg(tf.sum(tf.mul(tf.logSoftmax(logits), tf.oneHot(safeLabels, logits.shape[1]!)), 1));
+}
+
+/**
+ * The same per-row loss from the native kernel (registered with the addon): loss and gradient (softmax − onehot)
+ * in one pass over the logits, where the op chain above costs a log-softmax, a one-hot of every position, a
+ * product and a sum forward and as many passes back — the bulk of a segmentation map's loss step.
+ */
+function nativeSparseCrossEntropy(logits: tf.Tensor, labels: tf.Tensor): tf.Tensor {
+  const op = tf.customGrad(((x: tf.Tensor, save: tf.GradSaveFunc) => {
+    const [loss, grad] = tf.engine().runKernel(SPARSE_SOFTMAX_CE, { logits: x, labels }) as tf.Tensor[];
+    save([grad!]);
+    return { value: loss!, gradFunc: (dy: tf.Tensor, [g]: tf.Tensor[]) => tf.mul(g!, tf.reshape(dy, [-1, 1])) };
+  }) as unknown as Parameters<typeof tf.customGrad>[0]) as (x: tf.Tensor) => tf.Tensor;
+  return op(logits);
 }
 
 /** A per-sample mask [B] broadcast to per-position labels [B, ...]. */
