@@ -40,6 +40,26 @@ export interface CpuKernels {
   /** y = exp(x) element-wise (vectorised polynomial expf, relative error < 3e-7 in the normal range). */
   exp(x: Float32Array, y: Float32Array): void;
   /**
+   * The adjoint of NHWC bilinear resizing: dx [batch, inH, inW, depth] zeroed, then every dy element added to its
+   * four source pixels; per output row / column the taps (two source indices, the second one's weight).
+   */
+  resizeBilinearGrad(
+    dy: Float32Array,
+    dx: Float32Array,
+    batch: number,
+    inH: number,
+    inW: number,
+    depth: number,
+    outH: number,
+    outW: number,
+    rowLo: Int32Array,
+    rowHi: Int32Array,
+    rowFrac: Float32Array,
+    colLo: Int32Array,
+    colHi: Int32Array,
+    colFrac: Float32Array,
+  ): void;
+  /**
    * Per row of logits [rows, classes]: loss[r] = logsumexp(row) − row[labels[r]], grad[r] = softmax(row) − onehot;
    * a label outside [0, classes) gives loss 0 and a zero gradient row.
    */

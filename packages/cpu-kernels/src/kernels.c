@@ -628,6 +628,71 @@ static napi_value SparseSoftmaxCrossEntropy(napi_env env, napi_callback_info inf
   return NULL;
 }
 
+/*
+ * resizeBilinearGrad(dy, dx, batch, inH, inW, depth, outH, outW, rowLo, rowHi, rowFrac, colLo, colHi, colFrac):
+ * the adjoint of bilinear resizing, NHWC. dx [batch, inH, inW, depth] is zeroed, then each dy element is added to
+ * the four source pixels it was interpolated from, weighted as the forward pass weighted them. The taps (per output
+ * row / column: the two source indices and the weight of the second) come from the caller, which knows the
+ * alignCorners / halfPixelCenters convention.
+ */
+static napi_value ResizeBilinearGrad(napi_env env, napi_callback_info info) {
+  size_t argc = 14;
+  napi_value argv[14];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 14) {
+    napi_throw_error(env, NULL, "resizeBilinearGrad: too few arguments");
+    return NULL;
+  }
+  float *dy, *dx, *rowFrac, *colFrac;
+  int32_t *rowLo, *rowHi, *colLo, *colHi;
+  size_t ldy, ldx, lrl, lrh, lrf, lcl, lch, lcf;
+  int p1, p2, p3, p4;
+  int64_t batch, inH, inW, depth, outH, outW;
+  if (!arg_f32(env, argv[0], &dy, &ldy) || !arg_f32(env, argv[1], &dx, &ldx) || !arg_int(env, argv[2], 0, &batch) ||
+      !arg_int(env, argv[3], 1, &inH) || !arg_int(env, argv[4], 1, &inW) || !arg_int(env, argv[5], 0, &depth) ||
+      !arg_int(env, argv[6], 0, &outH) || !arg_int(env, argv[7], 0, &outW) ||
+      !arg_i32_array_or_null(env, argv[8], &rowLo, &lrl, &p1) || !arg_i32_array_or_null(env, argv[9], &rowHi, &lrh, &p2) ||
+      !arg_f32(env, argv[10], &rowFrac, &lrf) || !arg_i32_array_or_null(env, argv[11], &colLo, &lcl, &p3) ||
+      !arg_i32_array_or_null(env, argv[12], &colHi, &lch, &p4) || !arg_f32(env, argv[13], &colFrac, &lcf))
+    return NULL;
+  if (!(p1 && p2 && p3 && p4) || ldy < (size_t)(batch * outH * outW * depth) || ldx < (size_t)(batch * inH * inW * depth) ||
+      lrl < (size_t)outH || lrh < (size_t)outH || lrf < (size_t)outH || lcl < (size_t)outW || lch < (size_t)outW ||
+      lcf < (size_t)outW) {
+    napi_throw_range_error(env, NULL, "resizeBilinearGrad: buffers too small for the shapes");
+    return NULL;
+  }
+  for (int64_t i = 0; i < outH; i++)
+    if (rowLo[i] < 0 || rowHi[i] < 0 || rowLo[i] >= inH || rowHi[i] >= inH) {
+      napi_throw_range_error(env, NULL, "resizeBilinearGrad: row tap outside the image");
+      return NULL;
+    }
+  for (int64_t i = 0; i < outW; i++)
+    if (colLo[i] < 0 || colHi[i] < 0 || colLo[i] >= inW || colHi[i] >= inW) {
+      napi_throw_range_error(env, NULL, "resizeBilinearGrad: column tap outside the image");
+      return NULL;
+    }
+  memset(dx, 0, sizeof(float) * (size_t)(batch * inH * inW * depth));
+  const float *g = dy;
+  for (int64_t b = 0; b < batch; b++) {
+    for (int64_t r = 0; r < outH; r++) {
+      const int64_t top = (b * inH + rowLo[r]) * inW, bottom = (b * inH + rowHi[r]) * inW;
+      const float fr = rowFrac[r];
+      for (int64_t c = 0; c < outW; c++, g += depth) {
+        const float fc = colFrac[c];
+        float *tl = dx + (top + colLo[c]) * depth, *tr = dx + (top + colHi[c]) * depth;
+        float *bl = dx + (bottom + colLo[c]) * depth, *br = dx + (bottom + colHi[c]) * depth;
+        const float wTl = (1 - fr) * (1 - fc), wTr = (1 - fr) * fc, wBl = fr * (1 - fc), wBr = fr * fc;
+        /* the four taps can be the same pixel (edges, lo == hi): sequential adds keep that exact */
+        for (int64_t d = 0; d < depth; d++) tl[d] += g[d] * wTl;
+        for (int64_t d = 0; d < depth; d++) tr[d] += g[d] * wTr;
+        for (int64_t d = 0; d < depth; d++) bl[d] += g[d] * wBl;
+        for (int64_t d = 0; d < depth; d++) br[d] += g[d] * wBr;
+      }
+    }
+  }
+  return NULL;
+}
+
 /* ---------------------------------------------------------------- info / threads */
 
 static napi_value Info(napi_env env, napi_callback_info info) {
@@ -678,6 +743,7 @@ static napi_value Init(napi_env env, napi_value exports) {
       {"conv2dBackpropInput", NULL, Conv2dBackpropInput, NULL, NULL, NULL, napi_default, NULL},
       {"conv2dBackpropFilter", NULL, Conv2dBackpropFilter, NULL, NULL, NULL, napi_default, NULL},
       {"exp", NULL, Exp, NULL, NULL, NULL, napi_default, NULL},
+      {"resizeBilinearGrad", NULL, ResizeBilinearGrad, NULL, NULL, NULL, napi_default, NULL},
       {"sparseSoftmaxCrossEntropy", NULL, SparseSoftmaxCrossEntropy, NULL, NULL, NULL, napi_default, NULL},
       {"info", NULL, Info, NULL, NULL, NULL, napi_default, NULL},
       {"setThreads", NULL, SetThreads, NULL, NULL, NULL, napi_default, NULL},

@@ -299,6 +299,37 @@ describe.skipIf(!native).each(paths)('native kernel overrides on %s (%s path)', 
     );
   });
 
+  it('ResizeBilinearGrad (native): up/down-sampling, odd sizes, every corner convention, against the JS adjoint', () => {
+    for (const [shape, size] of [
+      [
+        [2, 3, 4, 2],
+        [6, 8],
+      ],
+      [
+        [3, 5, 5, 1],
+        [7, 3],
+      ],
+      [
+        [1, 1, 1, 4],
+        [3, 2],
+      ],
+      [
+        [8, 32, 32, 5],
+        [128, 128],
+      ],
+    ] as Array<[number[], [number, number]]>) {
+      for (const [align, half] of [
+        [false, false],
+        [true, false],
+        [false, true],
+      ]) {
+        const up = (x: tf.Tensor, r: tf.Tensor) =>
+          tf.grad((z: tf.Tensor) => tf.sum(tf.mul(tf.image.resizeBilinear(z as tf.Tensor4D, size, align, half), r)))(x);
+        compare([input(shape), input([shape[0]!, ...size, shape[3]!])], up as Fn, `resize ${shape} → ${size} ${align} ${half}`);
+      }
+    }
+  });
+
   it('sparse softmax cross-entropy (native op when registered): loss and gradient, ignored labels, masks', () => {
     expect(tf.getKernel(SPARSE_SOFTMAX_CE, backend)).toBeDefined();
     for (const [rows, classes] of [

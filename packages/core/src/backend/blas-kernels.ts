@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { type ConvGeometry, convGeometry, geometryArgs } from './conv-geometry.js';
 import { backendKind } from './missing-kernels.js';
+import { bilinearTaps, type ResizeAttrs } from './resize-grads.js';
 import { sizeFromShape, type TensorAccess, tensorAccess } from './tensor-access.js';
 
 /** The subset of @polytask/cpu-kernels' binding these overrides use (kept structural: the addon is optional). */
@@ -31,6 +32,8 @@ export interface NativeKernels {
   conv2dBackpropInput(dy: Float32Array, filter: Float32Array, dx: Float32Array, ...geometry: number[]): void;
   conv2dBackpropFilter(x: Float32Array, dy: Float32Array, dw: Float32Array, ...geometry: number[]): void;
   exp(x: Float32Array, y: Float32Array): void;
+  /** The adjoint of NHWC bilinear resizing, with the caller's taps (see `bilinearTaps`). */
+  resizeBilinearGrad?(dy: Float32Array, dx: Float32Array, ...rest: Array<number | Int32Array | Float32Array>): void;
   /** Per row: loss = logsumexp − logit of the label, grad = softmax − onehot; labels outside [0, classes) give 0s. */
   sparseSoftmaxCrossEntropy?(
     logits: Float32Array,
@@ -96,13 +99,13 @@ export function hasOneDnn(native: NativeKernels): boolean {
  *   BATCH_NORM_TRAIN_GRAD: inputs {x, dy, gamma, mean, variance}, attrs {epsilon} → [dx, dgamma, dbeta].
  */
 export const BATCH_NORM_TRAIN = 'PolytaskBatchNormTrain';
+export const BATCH_NORM_TRAIN_GRAD = 'PolytaskBatchNormTrainGrad';
 /**
  * Sparse softmax cross-entropy: inputs {logits [N, C] float32, labels [N] int32} → [loss [N], grad [N, C]] with
  * loss = logsumexp − the label's logit and grad = softmax − onehot (the gradient of loss); labels outside [0, C)
  * (the ignore index) give 0 and a zero row. Registered wherever the native addon loads (it needs no oneDNN).
  */
 export const SPARSE_SOFTMAX_CE = 'PolytaskSparseSoftmaxCrossEntropy';
-export const BATCH_NORM_TRAIN_GRAD = 'PolytaskBatchNormTrainGrad';
 
 /** Kernels overridden with the native BLAS path (oneDNN first where the binding has it). */
 export const BLAS_KERNELS = [
@@ -460,6 +463,36 @@ export function registerBlasKernels(backendName: string, native: NativeKernels):
 
   // Exp: the wasm backend's is scalar libm expf (~7 ns/element); softmax / cross-entropy over segmentation logits
   // (millions of elements) made it a top kernel in the vision profile.
+  const resizeGrad = native.resizeBilinearGrad?.bind(native);
+  if (resizeGrad) {
+    install('ResizeBilinearGrad', ({ inputs, attrs }, access) => {
+      const { images, dy } = inputs as { images: tf.TensorInfo; dy: tf.TensorInfo };
+      if (dy.dtype !== 'float32' || images.shape.length !== 4) return null;
+      const [batch, inH, inW, depth] = images.shape as [number, number, number, number];
+      const [, outH, outW] = dy.shape as [number, number, number, number];
+      const rows = bilinearTaps(inH, outH, attrs as unknown as ResizeAttrs);
+      const cols = bilinearTaps(inW, outW, attrs as unknown as ResizeAttrs);
+      const out = access.makeOutput(images.shape, 'float32');
+      resizeGrad(
+        f32In(access, dy),
+        f32(access.view(out)),
+        batch,
+        inH,
+        inW,
+        depth,
+        outH,
+        outW,
+        rows.lo,
+        rows.hi,
+        rows.frac,
+        cols.lo,
+        cols.hi,
+        cols.frac,
+      );
+      return out;
+    });
+  }
+
   install('Exp', ({ inputs }, access) => {
     const x = inputs.x as tf.TensorInfo;
     const n = sizeFromShape(x.shape);

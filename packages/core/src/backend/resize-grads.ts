@@ -1,7 +1,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import { tensorAccess } from './tensor-access.js';
 
-interface ResizeAttrs {
+export interface ResizeAttrs {
   alignCorners: boolean;
   halfPixelCenters: boolean;
 }
@@ -12,7 +12,7 @@ function axisScale(inSize: number, outSize: number, alignCorners: boolean): numb
 }
 
 /** For each output index along one axis: the two source indices and the weight of the second (bilinear). */
-function bilinearTaps(inSize: number, outSize: number, { alignCorners, halfPixelCenters }: ResizeAttrs) {
+export function bilinearTaps(inSize: number, outSize: number, { alignCorners, halfPixelCenters }: ResizeAttrs) {
   const scale = axisScale(inSize, outSize, alignCorners);
   const lo = new Int32Array(outSize);
   const hi = new Int32Array(outSize);

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { PolytaskError } from '../util/errors.js';
 import { logInfo } from '../util/log.js';
-import { hasOneDnn, registerBlasKernels } from './blas-kernels.js';
+import { hasOneDnn, registerBlasKernels, SPARSE_SOFTMAX_CE } from './blas-kernels.js';
 import { registerMissingKernels } from './missing-kernels.js';
 import { loadNativeKernels } from './native.js';
 
@@ -85,8 +85,10 @@ async function setupEmbedded(name: 'wasm' | 'cpu', why: string): Promise<Backend
   const native = await loadNativeKernels();
   let fastKernels: BackendInfo['fastKernels'] = 'none';
   let blas = `native kernels: off (${native.reason ?? 'not available'})`;
+  let jsKernels = missing;
   if (native.kernels) {
     const reg = registerBlasKernels(name, native.kernels);
+    jsKernels = missing.filter((k) => !reg.kernels.includes(k)); // the ones the addon now runs
     const i = native.kernels.info();
     const openblas = `OpenBLAS ${i.core}, ${i.threads} threads`;
     if (hasOneDnn(native.kernels) && i.onednn) {
@@ -100,11 +102,13 @@ async function setupEmbedded(name: 'wasm' | 'cpu', why: string): Promise<Backend
         process.env.POLYTASK_KERNELS?.trim().toLowerCase() === 'openblas' ? 'POLYTASK_KERNELS=openblas' : 'addon built without it';
       blas = `native kernels: ${openblas} (oneDNN: off, ${why})`;
     }
+    const own = reg.kernels.filter((k) => k === 'ResizeBilinearGrad' || k === SPARSE_SOFTMAX_CE);
+    if (own.length > 0) blas += ` + C loops (${own.join(', ')})`;
   }
   return {
     name,
     fastKernels,
-    detail: `backend: ${name} (${why}; JS kernels: ${missing.join(', ') || 'none'}); ${blas}`,
+    detail: `backend: ${name} (${why}; JS kernels: ${jsKernels.join(', ') || 'none'}); ${blas}`,
   };
 }
 
