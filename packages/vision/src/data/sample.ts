@@ -1,5 +1,5 @@
 import type { Sample } from '@polytask/core';
-import { placeBoxes, placeImage, placeLabels, type Placement } from '../image/placement.js';
+import { type Placement, placeBoxes, placeImage, placeLabels } from '../image/placement.js';
 import type { RawImage } from '../image/raw-image.js';
 
 /** The model input: [size, size, 3] float pixels in [−1, 1]. */

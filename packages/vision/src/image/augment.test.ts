@@ -1,7 +1,7 @@
 import { Rng } from '@polytask/core';
 import { describe, expect, it } from 'vitest';
-import { drawShapes } from '../data/shapes.js';
 import { DETECTION_LABEL, SEGMENTATION_LABEL, toSample } from '../data/sample.js';
+import { drawShapes } from '../data/shapes.js';
 import { AugmentConfig, colourJitter, randomPlacement } from './augment.js';
 import { letterbox, placeImage, placeLabels, toOutput } from './placement.js';
 
@@ -77,7 +77,11 @@ describe('augmentation keeps image, boxes and mask aligned', () => {
         }
         // the source object this box came from: the one whose mapped centre is the box's centre
         const source = drawn.classes.findIndex((c, j) => {
-          const [cx, cy] = toOutput(p, (drawn.boxes[j * 4]! + drawn.boxes[j * 4 + 2]!) / 2, (drawn.boxes[j * 4 + 1]! + drawn.boxes[j * 4 + 3]!) / 2);
+          const [cx, cy] = toOutput(
+            p,
+            (drawn.boxes[j * 4]! + drawn.boxes[j * 4 + 2]!) / 2,
+            (drawn.boxes[j * 4 + 1]! + drawn.boxes[j * 4 + 3]!) / 2,
+          );
           return c === cls - 1 && Math.abs(cx - (box[0]! + box[2]!) / 2) < 3 && Math.abs(cy - (box[1]! + box[3]!) / 2) < 3;
         });
         if (n < 20 || source < 0) continue;

@@ -31,7 +31,11 @@ function reason(e: unknown): string {
 export async function decodeImage(input: string | Uint8Array, name = typeof input === 'string' ? input : 'image'): Promise<RawImage> {
   try {
     const { data, info } = await sharp(input).rotate().removeAlpha().raw().toBuffer({ resolveWithObject: true });
-    return { data: toRgb(new Uint8Array(data.buffer, data.byteOffset, data.length), info.channels), width: info.width, height: info.height };
+    return {
+      data: toRgb(new Uint8Array(data.buffer, data.byteOffset, data.length), info.channels),
+      width: info.width,
+      height: info.height,
+    };
   } catch (e) {
     throw new DataError(name, undefined, undefined, `cannot decode the image: ${reason(e)}`);
   }
@@ -67,5 +71,7 @@ function toRgb(bytes: Uint8Array, channels: number): Uint8Array {
 
 /** Writes an RGB image (or a one-channel mask) as PNG. */
 export async function writePng(file: string, image: RawImage | RawMask, channels: 1 | 3 = 3): Promise<void> {
-  await sharp(image.data, { raw: { width: image.width, height: image.height, channels } }).png().toFile(file);
+  await sharp(image.data, { raw: { width: image.width, height: image.height, channels } })
+    .png()
+    .toFile(file);
 }

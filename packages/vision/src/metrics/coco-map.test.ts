@@ -63,8 +63,16 @@ describe('COCO box AP (101-point interpolation, AP@[.50:.95])', () => {
   it('as a streaming metric reads decoded detections and the ragged truth, skipping unlabelled images', () => {
     const metric = createCocoMap(undefined, { classNames: ['a', 'b'] });
     const ragged = {
-      boxes: raggedFromRows(images.map((im) => im.truth.flatMap((t) => [...t.box])), [4], 'float32'),
-      classes: raggedFromRows(images.map((im) => im.truth.map((t) => t.classId)), [], 'int32'),
+      boxes: raggedFromRows(
+        images.map((im) => im.truth.flatMap((t) => [...t.box])),
+        [4],
+        'float32',
+      ),
+      classes: raggedFromRows(
+        images.map((im) => im.truth.map((t) => t.classId)),
+        [],
+        'int32',
+      ),
     };
     const predictions = tf.zeros([3, 1]);
     const mask = tf.tensor1d([1, 1, 1]);

@@ -3,7 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { createMeanIou, createPixelAccuracy } from './segmentation-metrics.js';
 
 /** Probabilities [1, 2, 3, 3] whose argmax is `ids` (2×3 pixels). */
-const probs = (ids: number[]) => tf.tensor4d(ids.flatMap((c) => [0, 1, 2].map((k) => (k === c ? 0.8 : 0.1))), [1, 2, 3, 3]);
+const probs = (ids: number[]) =>
+  tf.tensor4d(
+    ids.flatMap((c) => [0, 1, 2].map((k) => (k === c ? 0.8 : 0.1))),
+    [1, 2, 3, 3],
+  );
 
 describe('mIoU and pixel accuracy', () => {
   it('match the hand-computed confusion, ignoring unlabeled pixels', () => {

@@ -1,12 +1,4 @@
-import {
-  Conv2d,
-  type ForwardContext,
-  type Inputs,
-  type Parameter,
-  type Trunk,
-  type TrunkBuildContext,
-  UsageError,
-} from '@polytask/core';
+import { Conv2d, type ForwardContext, type Inputs, type Parameter, type Trunk, type TrunkBuildContext, UsageError } from '@polytask/core';
 import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
 import { ConvBnAct, ResidualBlock } from './conv-block.js';
@@ -51,12 +43,15 @@ export class VisionBackbone implements Trunk {
     const [h, w, c] = spec.shape as [number, number, number];
     const stride = 2 ** (options.stages + 1);
     if (h % stride !== 0 || w % stride !== 0) {
-      throw new UsageError(`trunk "vision-backbone": the image size ${h}×${w} must be a multiple of ${stride} for ${options.stages} stages`);
+      throw new UsageError(
+        `trunk "vision-backbone": the image size ${h}×${w} must be a multiple of ${stride} for ${options.stages} stages`,
+      );
     }
     this.input = options.input;
     const name = ctx.name;
     const rng = ctx.rng;
-    const depth = (i: number) => (Array.isArray(options.depth) ? (options.depth[i] ?? options.depth[options.depth.length - 1]!) : options.depth);
+    const depth = (i: number) =>
+      Array.isArray(options.depth) ? (options.depth[i] ?? options.depth[options.depth.length - 1]!) : options.depth;
     this.stem = new ConvBnAct(`${name}/stem`, c, options.width, rng, { stride: 2 });
     const channels = Array.from({ length: options.stages }, (_, i) => options.width * 2 ** i);
     this.stages = channels.map((ch, i) => ({

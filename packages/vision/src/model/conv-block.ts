@@ -45,7 +45,7 @@ export class ResidualBlock implements Module {
   }
 
   apply(x: tf.Tensor4D, ctx: ForwardContext): tf.Tensor4D {
-    return tf.relu(tf.add(this.second.apply(this.first.apply(x, ctx), ctx), x));
+    return tf.relu(tf.add(this.second.apply(this.first.apply(x, ctx), ctx), x)) as tf.Tensor4D;
   }
 
   parameters(): Parameter[] {

@@ -25,7 +25,14 @@ describe('CenterNet targets', () => {
 
   it('draws nothing for crowd boxes and masked samples', () => {
     const ragged = {
-      boxes: raggedFromRows([[0, 0, 0.5, 0.5], [0, 0, 0.5, 0.5]], [4], 'float32'),
+      boxes: raggedFromRows(
+        [
+          [0, 0, 0.5, 0.5],
+          [0, 0, 0.5, 0.5],
+        ],
+        [4],
+        'float32',
+      ),
       classes: raggedFromRows([[0], [0]], [], 'int32'),
       crowd: raggedFromRows([[1], [0]], [], 'int32'),
     };

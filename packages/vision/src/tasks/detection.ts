@@ -52,7 +52,10 @@ function cellBoxes(regression: tf.Tensor4D): tf.Tensor4D {
   const ch = tf.exp(tf.minimum(lh!, 10));
   const cx = tf.add(xs, dx!);
   const cy = tf.add(ys, dy!);
-  return tf.concat([tf.sub(cx, tf.div(cw, 2)), tf.sub(cy, tf.div(ch, 2)), tf.add(cx, tf.div(cw, 2)), tf.add(cy, tf.div(ch, 2))], 3) as tf.Tensor4D;
+  return tf.concat(
+    [tf.sub(cx, tf.div(cw, 2)), tf.sub(cy, tf.div(ch, 2)), tf.add(cx, tf.div(cw, 2)), tf.add(cy, tf.div(ch, 2))],
+    3,
+  ) as tf.Tensor4D;
 }
 
 /** 1 − GIoU (Rezatofighi et al. 2019) of two [.., 4] x1 y1 x2 y2 maps, per position. */
@@ -115,7 +118,11 @@ export function decodeDetections(predictions: tf.Tensor, classes: number, option
       ) as [number, number, number, number];
       found.push({ box, classId, score });
     }
-    return postProcess(found, options).map((d) => ({ box: d.box.map(round6) as unknown as DecodedDetection['box'], classId: d.classId, score: round6(d.score) }));
+    return postProcess(found, options).map((d) => ({
+      box: d.box.map(round6) as unknown as DecodedDetection['box'],
+      classId: d.classId,
+      score: round6(d.score),
+    }));
   });
 }
 
@@ -172,7 +179,9 @@ export function detectionTask(c: DetectionConfig, context?: TaskBuildContext): T
     head: { type: headType, options: headOptions, outputUnits: classes + 4 },
     loss: (out, t) => detectionLoss(c, classes, out, t),
     activate: (out) =>
-      tf.tidy(() => tf.concat([tf.sigmoid(out.slice([0, 0, 0, 0], [-1, -1, -1, classes])), out.slice([0, 0, 0, classes], [-1, -1, -1, 4])], 3)),
+      tf.tidy(() =>
+        tf.concat([tf.sigmoid(out.slice([0, 0, 0, 0], [-1, -1, -1, classes])), out.slice([0, 0, 0, classes], [-1, -1, -1, 4])], 3),
+      ),
     decode: (p) => decodeDetections(p, classes, c),
     createMetrics: () => createMetrics(metrics, context),
   };

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { type Detection, nms, postProcess } from './nms.js';
 
-const d = (x1: number, y1: number, x2: number, y2: number, score: number, classId = 0): Detection => ({ box: [x1, y1, x2, y2], score, classId });
+const d = (x1: number, y1: number, x2: number, y2: number, score: number, classId = 0): Detection => ({
+  box: [x1, y1, x2, y2],
+  score,
+  classId,
+});
 
 describe('NMS on hand-made boxes', () => {
   it('keeps the best of overlapping boxes and the ones that do not overlap', () => {

@@ -34,7 +34,7 @@ export function diceLoss(probabilities: tf.Tensor, labels: tf.Tensor, sampleMask
     let keep = tf.cast(tf.greaterEqual(ids, 0), 'float32');
     if (sampleMask) keep = tf.mul(keep, sampleMask.reshape([-1, ...labels.shape.slice(1).map(() => 1)]));
     const weight = keep.expandDims(-1);
-    const truth = tf.mul(tf.oneHot(tf.maximum(ids, 0), k), weight);
+    const truth = tf.mul(tf.oneHot(tf.maximum(ids, tf.scalar(0, 'int32')) as tf.Tensor1D, k), weight);
     const p = tf.mul(probabilities, weight);
     const axes = Array.from({ length: probabilities.rank - 1 }, (_, i) => i);
     const inter = tf.sum(tf.mul(p, truth), axes);
