@@ -41,4 +41,4 @@ export { visionRunConfigJsonSchema } from './run-config-schema.js';
 export { centerNetTargets, gaussianRadius } from './tasks/centernet-targets.js';
 export { type DecodedDetection, DetectionOptions, decodeDetections, detectionTask, giouLoss, heatmapFocalLoss } from './tasks/detection.js';
 export { type Detection, nms, type PostProcessOptions, postProcess } from './tasks/nms.js';
-export { type DecodedMask, diceLoss, SegmentationOptions, segmentationTask } from './tasks/segmentation.js';
+export { type DecodedMask, SegmentationOptions, segmentationLoss, segmentationLossOnHost, segmentationTask } from './tasks/segmentation.js';

@@ -40,16 +40,17 @@ export function colourJitter(image: RawImage, rng: Rng, aug: AugmentConfig): Raw
   let mean = 0;
   for (let i = 0; i < n; i++) mean += 0.299 * src[i * 3]! + 0.587 * src[i * 3 + 1]! + 0.114 * src[i * 3 + 2]!;
   mean = (mean / Math.max(n, 1)) * b;
-  const out = new Uint8Array(src.length);
+  const out = new Uint8ClampedArray(src.length); // clamps to [0, 255] and rounds
+  // v ↦ mean + (gray + (v − gray)·s − mean)·c, per channel, with v and gray already scaled by b
   for (let i = 0; i < n; i++) {
     const r = src[i * 3]! * b;
     const g = src[i * 3 + 1]! * b;
     const bl = src[i * 3 + 2]! * b;
     const gray = 0.299 * r + 0.587 * g + 0.114 * bl;
-    const jitter = (v: number) => Math.max(0, Math.min(255, Math.round(mean + (gray + (v - gray) * s - mean) * c)));
-    out[i * 3] = jitter(r);
-    out[i * 3 + 1] = jitter(g);
-    out[i * 3 + 2] = jitter(bl);
+    const base = mean + (gray * (1 - s) - mean) * c;
+    out[i * 3] = base + r * s * c;
+    out[i * 3 + 1] = base + g * s * c;
+    out[i * 3 + 2] = base + bl * s * c;
   }
-  return { data: out, width: image.width, height: image.height };
+  return { data: new Uint8Array(out.buffer), width: image.width, height: image.height };
 }

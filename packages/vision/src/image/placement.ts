@@ -32,44 +32,55 @@ export function letterbox(sourceWidth: number, sourceHeight: number, size: numbe
   };
 }
 
-/** Output point → source point (the inverse mapping, for sampling). */
-function toSource(p: Placement, u: number, v: number): [number, number] {
-  const x = (u - p.offsetX) / p.scale;
-  return [p.flip ? p.sourceWidth - x : x, (v - p.offsetY) / p.scale];
-}
-
 /** Source point → output point. */
 export function toOutput(p: Placement, x: number, y: number): [number, number] {
   return [p.scale * (p.flip ? p.sourceWidth - x : x) + p.offsetX, p.scale * y + p.offsetY];
 }
 
+/** Source x of output column u (pixel centres), and source y of output row v: the inverse mapping, per axis. */
+function sourceColumns(p: Placement): Float64Array {
+  return Float64Array.from({ length: p.width }, (_, u) => {
+    const x = (u + 0.5 - p.offsetX) / p.scale;
+    return p.flip ? p.sourceWidth - x : x;
+  });
+}
+
+function sourceRows(p: Placement): Float64Array {
+  return Float64Array.from({ length: p.height }, (_, v) => (v + 0.5 - p.offsetY) / p.scale);
+}
+
 /** The image resampled into the placement (bilinear at pixel centres); outside the source: `fill` grey. */
 export function placeImage(image: RawImage, p: Placement, fill = 114): RawImage {
   const { width: W, height: H } = p;
-  const out = new Uint8Array(W * H * 3);
+  const out = new Uint8Array(W * H * 3).fill(fill);
   const sw = image.width;
   const sh = image.height;
   const src = image.data;
+  const xs = sourceColumns(p);
+  const ys = sourceRows(p);
   for (let v = 0; v < H; v++) {
+    const sy = ys[v]!;
+    if (sy < 0 || sy >= sh) continue;
+    const fy = Math.min(Math.max(sy - 0.5, 0), sh - 1);
+    const y0 = Math.floor(fy);
+    const y1 = Math.min(y0 + 1, sh - 1);
+    const ay = fy - y0;
     for (let u = 0; u < W; u++) {
-      const [sx, sy] = toSource(p, u + 0.5, v + 0.5);
-      const o = (v * W + u) * 3;
-      if (sx < 0 || sy < 0 || sx >= sw || sy >= sh) {
-        out[o] = out[o + 1] = out[o + 2] = fill;
-        continue;
-      }
+      const sx = xs[u]!;
+      if (sx < 0 || sx >= sw) continue;
       const fx = Math.min(Math.max(sx - 0.5, 0), sw - 1);
-      const fy = Math.min(Math.max(sy - 0.5, 0), sh - 1);
       const x0 = Math.floor(fx);
-      const y0 = Math.floor(fy);
       const x1 = Math.min(x0 + 1, sw - 1);
-      const y1 = Math.min(y0 + 1, sh - 1);
       const ax = fx - x0;
-      const ay = fy - y0;
-      for (let c = 0; c < 3; c++) {
-        const top = src[(y0 * sw + x0) * 3 + c]! * (1 - ax) + src[(y0 * sw + x1) * 3 + c]! * ax;
-        const bottom = src[(y1 * sw + x0) * 3 + c]! * (1 - ax) + src[(y1 * sw + x1) * 3 + c]! * ax;
-        out[o + c] = Math.round(top * (1 - ay) + bottom * ay);
+      const o = (v * W + u) * 3;
+      const a = (y0 * sw + x0) * 3;
+      const b = (y0 * sw + x1) * 3;
+      const c = (y1 * sw + x0) * 3;
+      const d = (y1 * sw + x1) * 3;
+      for (let k = 0; k < 3; k++) {
+        const top = src[a + k]! + (src[b + k]! - src[a + k]!) * ax;
+        const bottom = src[c + k]! + (src[d + k]! - src[c + k]!) * ax;
+        out[o + k] = Math.round(top + (bottom - top) * ay);
       }
     }
   }
@@ -79,11 +90,16 @@ export function placeImage(image: RawImage, p: Placement, fill = 114): RawImage 
 /** Per-pixel labels resampled into the placement (nearest: labels never blend); outside the source: `fill`. */
 export function placeLabels(labels: ArrayLike<number>, sw: number, sh: number, p: Placement, fill = -1): Int32Array {
   const { width: W, height: H } = p;
-  const out = new Int32Array(W * H);
+  const out = new Int32Array(W * H).fill(fill);
+  const xs = sourceColumns(p);
+  const ys = sourceRows(p);
   for (let v = 0; v < H; v++) {
+    const sy = ys[v]!;
+    if (sy < 0 || sy >= sh) continue;
+    const row = Math.floor(sy) * sw;
     for (let u = 0; u < W; u++) {
-      const [sx, sy] = toSource(p, u + 0.5, v + 0.5);
-      out[v * W + u] = sx < 0 || sy < 0 || sx >= sw || sy >= sh ? fill : labels[Math.floor(sy) * sw + Math.floor(sx)]!;
+      const sx = xs[u]!;
+      if (sx >= 0 && sx < sw) out[v * W + u] = labels[row + Math.floor(sx)]!;
     }
   }
   return out;

@@ -71,7 +71,7 @@ function toRgb(bytes: Uint8Array, channels: number): Uint8Array {
 
 /** Writes an RGB image (or a one-channel mask) as PNG. */
 export async function writePng(file: string, image: RawImage | RawMask, channels: 1 | 3 = 3): Promise<void> {
-  await sharp(image.data, { raw: { width: image.width, height: image.height, channels } })
-    .png()
-    .toFile(file);
+  const raw = sharp(image.data, { raw: { width: image.width, height: image.height, channels } });
+  // one channel stays one channel (a mask of class ids), not an sRGB expansion
+  await (channels === 1 ? raw.toColourspace('b-w') : raw).png().toFile(file);
 }

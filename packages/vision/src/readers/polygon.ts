@@ -26,7 +26,7 @@ export function fillPolygon(labels: Int32Array, width: number, height: number, p
     crossings.sort((a, b) => a - b);
     for (let k = 0; k + 1 < crossings.length; k += 2) {
       const from = Math.max(0, Math.ceil(crossings[k]! - 0.5));
-      const to = Math.min(width - 1, Math.floor(crossings[k + 1]! - 0.5));
+      const to = Math.min(width - 1, Math.ceil(crossings[k + 1]! - 0.5) - 1); // centres in [left, right)
       for (let x = from; x <= to; x++) labels[y * width + x] = value;
     }
   }

@@ -1,6 +1,7 @@
 import { createMetrics, type KindConfig, type TaskBuildContext, type TaskSpec, type TaskTargets } from '@polytask/core';
 import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
+import { detectionExportOutput } from '../model/exporters.js';
 import { centerNetTargets } from './centernet-targets.js';
 import { type Detection, postProcess } from './nms.js';
 
@@ -182,6 +183,7 @@ export function detectionTask(c: DetectionConfig, context?: TaskBuildContext): T
       tf.tidy(() =>
         tf.concat([tf.sigmoid(out.slice([0, 0, 0, 0], [-1, -1, -1, classes])), out.slice([0, 0, 0, classes], [-1, -1, -1, 4])], 3),
       ),
+    exportOutput: detectionExportOutput(classes), // Keras export
     decode: (p) => decodeDetections(p, classes, c),
     createMetrics: () => createMetrics(metrics, context),
   };
