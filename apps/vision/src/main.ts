@@ -17,7 +17,7 @@ process.exitCode = await runDomainCli(visionDomain, process.argv, {
     'polytask-vision train --config coco128.yaml --data ../shared/datasets/coco128 --out runs/coco128',
     'polytask-vision eval --model runs/coco128 --data ../shared/datasets/coco128 --split train2017 --out runs/coco128-eval',
     'polytask-vision predict --model runs/shapes --input photos/ --out predictions/   # JSON lines + mask and overlay PNGs',
-    'polytask-vision export --model runs/shapes --out exported/   # tfjs-layers model.json + weights.bin',
+    'polytask-vision export --model runs/shapes --format tfjs-layers --out exported/   # tfjs-layers model.json + weights.bin',
     'polytask-vision report --run runs/shapes',
     'polytask-vision list   # trunks, heads, task kinds, weightings, metrics and their options',
   ],
