@@ -15,6 +15,17 @@ const work = mkdtempSync(join(tmpdir(), 'vision-cli-'));
 type Metrics = { split: string; tasks: Record<string, Record<string, number>>; throughput?: Record<string, number> };
 const metrics = (dir: string): Metrics => JSON.parse(readFileSync(join(dir, 'metrics.json'), 'utf8')) as Metrics;
 
+/** One line of `predict`'s output. */
+interface PredictedImage {
+  id?: string;
+  image: string;
+  width: number;
+  height: number;
+  detection: { class: string; score: number; box: number[] }[];
+  segmentation: { pixels: Record<string, number>; mask: string };
+  overlay?: string;
+}
+
 let data: string;
 beforeAll(async () => {
   data = await shapesFolder(24, 8);
@@ -55,7 +66,7 @@ describe('polytask-vision on a folder of shapes images (COCO128 layout)', () => 
     const lines = run.stdout
       .trim()
       .split('\n')
-      .map((l) => JSON.parse(l) as Record<string, any>);
+      .map((l) => JSON.parse(l) as PredictedImage);
     expect(lines).toHaveLength(8);
     for (const p of lines) {
       expect(Object.keys(p)).toEqual(['image', 'width', 'height', 'detection', 'segmentation', 'overlay']);
@@ -83,7 +94,7 @@ describe('polytask-vision on a folder of shapes images (COCO128 layout)', () => 
     const lines = run.stdout
       .trim()
       .split('\n')
-      .map((l) => JSON.parse(l) as Record<string, any>);
+      .map((l) => JSON.parse(l) as PredictedImage);
     expect(lines.map((l) => l.image)).toEqual(images);
     expect(lines[1]!.id).toBe('b');
     expect(lines[0]!.overlay).toBeUndefined(); // no --out: no files

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writePng } from '@polytask/vision';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { cli, type CliRun } from '../test/run-cli.js';
+import { type CliRun, cli } from '../test/run-cli.js';
 import { type Config, shapesFolder, smallConfig, writeConfig } from '../test/shapes-fixture.js';
 
 const work = mkdtempSync(join(tmpdir(), 'vision-malformed-'));
@@ -97,25 +97,37 @@ describe('malformed data (exit 1, naming the file, line and field)', () => {
   });
 
   it('a bad box line', async () => {
-    const root = folder((r) => writeFileSync(join(r, 'object_detection', 'labels', 'train2017', '000002.txt'), '0 0.5 0.5 0.2 0.2\n1 0.5 x 0.2 0.2\n'));
+    const root = folder((r) =>
+      writeFileSync(join(r, 'object_detection', 'labels', 'train2017', '000002.txt'), '0 0.5 0.5 0.2 0.2\n1 0.5 x 0.2 0.2\n'),
+    );
     const run = await train(config(() => {}, root));
     expect(run.code).toBe(1);
-    expect(errorLine(run)).toContain(`${join(root, 'object_detection', 'labels', 'train2017', '000002.txt')}, line 2, field "cy": not a number: "x"`);
+    expect(errorLine(run)).toContain(
+      `${join(root, 'object_detection', 'labels', 'train2017', '000002.txt')}, line 2, field "cy": not a number: "x"`,
+    );
   });
 
   it('a class id the dataset does not name', async () => {
     const root = folder((r) => writeFileSync(join(r, 'object_detection', 'labels', 'val2017', '000009.txt'), '5 0.5 0.5 0.2 0.2\n'));
     const run = await train(config(() => {}, root));
     expect(run.code).toBe(1);
-    expect(errorLine(run)).toContain(`${join(root, 'object_detection', 'labels', 'val2017', '000009.txt')}, line 1, field "class": unknown class id 5`);
+    expect(errorLine(run)).toContain(
+      `${join(root, 'object_detection', 'labels', 'val2017', '000009.txt')}, line 1, field "class": unknown class id 5`,
+    );
   });
 
   it('a mask of another size than its image', async () => {
     const root = folder(() => {});
-    await writePng(join(root, 'semantic_segmentation', 'masks', 'train2017', '000001.png'), { data: new Uint8Array([1]), width: 1, height: 1 }, 1);
+    await writePng(
+      join(root, 'semantic_segmentation', 'masks', 'train2017', '000001.png'),
+      { data: new Uint8Array([1]), width: 1, height: 1 },
+      1,
+    );
     const run = await train(config(() => {}, root));
     expect(run.code).toBe(1);
-    expect(errorLine(run)).toContain(`${join(root, 'semantic_segmentation', 'masks', 'train2017', '000001.png')}: the mask is 1×1, its image 64×64`);
+    expect(errorLine(run)).toContain(
+      `${join(root, 'semantic_segmentation', 'masks', 'train2017', '000001.png')}: the mask is 1×1, its image 64×64`,
+    );
   });
 });
 

@@ -37,10 +37,10 @@ export class VisionBackbone implements Trunk {
 
   constructor(options: BackboneOptions, ctx: TrunkBuildContext) {
     const spec = ctx.data.inputs[options.input];
-    if (!spec || spec.shape.length !== 3) {
+    if (spec?.shape.length !== 3) {
       throw new UsageError(`trunk "vision-backbone": input "${options.input}" must be an [H, W, 3] image input`);
     }
-    const [h, w, c] = spec.shape as [number, number, number];
+    const [h, w, c] = spec!.shape as [number, number, number];
     const stride = 2 ** (options.stages + 1);
     if (h % stride !== 0 || w % stride !== 0) {
       throw new UsageError(

@@ -31,7 +31,8 @@ function residual(g: ExportGraph, block: ResidualBlock, x: Symbolic): Symbolic {
 
 /** The backbone and neck as stock Conv2D, BatchNormalization, ReLU, Add and UpSampling2D (nearest) layers. */
 trunkExporterRegistry.register('vision-backbone', (trunk, g) => {
-  if (!(trunk instanceof VisionBackbone)) throw new Error(`export: the vision-backbone exporter reads a VisionBackbone, got a ${trunk.constructor.name}`);
+  if (!(trunk instanceof VisionBackbone))
+    throw new Error(`export: the vision-backbone exporter reads a VisionBackbone, got a ${trunk.constructor.name}`);
   let x = convBnAct(g, trunk.stem, g.input(trunk.input));
   const features: Symbolic[] = [];
   for (const stage of trunk.stages) {
@@ -42,7 +43,10 @@ trunkExporterRegistry.register('vision-backbone', (trunk, g) => {
   let top = conv2dLayers(g, trunk.laterals[features.length - 1]!, features[features.length - 1]!);
   for (let i = features.length - 2; i >= 0; i--) {
     const lateral = trunk.laterals[i]!;
-    const up = g.apply<Symbolic>(tf.layers.upSampling2d({ size: [2, 2], interpolation: 'nearest', name: g.layerName(`${lateral.name}/up`) }), top);
+    const up = g.apply<Symbolic>(
+      tf.layers.upSampling2d({ size: [2, 2], interpolation: 'nearest', name: g.layerName(`${lateral.name}/up`) }),
+      top,
+    );
     top = g.apply(tf.layers.add({ name: g.layerName(`${lateral.name}/add`) }), [up, conv2dLayers(g, lateral, features[i]!)]);
   }
   return convBnAct(g, trunk.smooth, top);
@@ -53,7 +57,11 @@ headExporterRegistry.register('conv', (head, features, g) => {
   if (!(head instanceof ConvHead)) throw new Error(`export: the conv head exporter reads a ConvHead, got a ${head.constructor.name}`);
   const y = conv2dLayers(g, head.out, conv2dLayers(g, head.hidden, features));
   if (head.upsample === 1) return y;
-  const layer = tf.layers.upSampling2d({ size: [head.upsample, head.upsample], interpolation: 'bilinear', name: g.layerName(`${head.out.name}/up`) });
+  const layer = tf.layers.upSampling2d({
+    size: [head.upsample, head.upsample],
+    interpolation: 'bilinear',
+    name: g.layerName(`${head.out.name}/up`),
+  });
   return g.apply(layer, y);
 });
 

@@ -29,14 +29,19 @@ const instances = {
 beforeAll(async () => {
   mkdirSync(join(root, 'images'));
   mkdirSync(join(root, 'annotations'));
-  for (const f of ['a.png', 'b.png']) await writePng(join(root, 'images', f), { data: new Uint8Array(40 * 20 * 3).fill(90), width: 40, height: 20 });
+  for (const f of ['a.png', 'b.png'])
+    await writePng(join(root, 'images', f), { data: new Uint8Array(40 * 20 * 3).fill(90), width: 40, height: 20 });
   writeFileSync(join(root, 'annotations', 'instances_val.json'), JSON.stringify(instances));
 });
 
 describe('COCO JSON instances reader', () => {
   it('reads boxes (x y w h → x1 y1 x2 y2), crowd flags and polygon masks of the trained classes', async () => {
     const detection = resolveClassMap(['person', 'dog'], [], ['person', 'car', 'dog']);
-    const source = cocoJsonSource(root, { images: 'images', instances: 'annotations/instances_val.json' }, { detection, segmentation: segmentationMapOf(detection) });
+    const source = cocoJsonSource(
+      root,
+      { images: 'images', instances: 'annotations/instances_val.json' },
+      { detection, segmentation: segmentationMapOf(detection) },
+    );
     expect(source.size).toBe(2);
     const a = await source.load(0);
     expect(Array.from(a.detection!.boxes)).toEqual([2, 3, 12, 8, 20, 0, 30, 10]);

@@ -27,7 +27,9 @@ describe.skipIf(!existsSync(COCO128))('the COCO128 folder (its SOURCE.md quirks)
     const { source, warnings } = coco128Source(COCO128, 'train2017', classes!, names());
     expect(source.size).toBe(128);
     expect(warnings.join('\n')).toMatch(/2 label files have no image and are ignored \(000000000656\.txt, 000000000659\.txt\)/);
-    expect(warnings.join('\n')).toMatch(/2 images have no detection label file and train segmentation only \(000000000250\.jpg, 000000000508\.jpg\)/);
+    expect(warnings.join('\n')).toMatch(
+      /2 images have no detection label file and train segmentation only \(000000000250\.jpg, 000000000508\.jpg\)/,
+    );
     expect(warnings.join('\n')).toMatch(/28 of 128 images have no mask and train detection only/);
     const files = Array.from({ length: 128 }, (_, i) => source.describe(i));
     const noLabels = await source.load(files.findIndex((f) => f.endsWith('000000000250.jpg')));

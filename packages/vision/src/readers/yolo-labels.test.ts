@@ -11,7 +11,9 @@ describe('YOLO label files', () => {
   });
 
   it('names the file, line and field of a bad line', () => {
-    expect(() => parseYoloLabels('0 0.5 0.5 0.2 0.4\n1 0.5 abc 0.1 0.1', 'a.txt', known)).toThrow('a.txt, line 2, field "cy": not a number: "abc"');
+    expect(() => parseYoloLabels('0 0.5 0.5 0.2 0.4\n1 0.5 abc 0.1 0.1', 'a.txt', known)).toThrow(
+      'a.txt, line 2, field "cy": not a number: "abc"',
+    );
     expect(() => parseYoloLabels('1 0.5 0.5 0.1', 'a.txt', known)).toThrow('a.txt, line 1: expected 5 values "class cx cy w h", found 4');
     expect(() => parseYoloLabels('7 0.5 0.5 0.1 0.1', 'a.txt', known)).toThrow('a.txt, line 1, field "class": unknown class id 7');
     expect(() => parseYoloLabels('1 1.5 0.5 0.1 0.1', 'a.txt', known)).toThrow('a.txt, line 1, field "cx": 1.5 is outside [0, 1]');

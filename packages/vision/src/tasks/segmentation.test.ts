@@ -51,7 +51,7 @@ describe('segmentation loss (cross-entropy + Dice, unlabeled pixels ignored)', (
       const g = tf.grad((t: tf.Tensor) => reference(t, labels, keepSample, k, 0.7))(x);
       expect(value).toBeCloseTo(ref.dataSync()[0]!, 5);
       const expected = g.dataSync();
-      gradient.forEach((v, i) => expect(v).toBeCloseTo(expected[i]!, 5));
+      for (const [i, v] of gradient.entries()) expect(v).toBeCloseTo(expected[i]!, 5);
       // ignored pixels and dropped samples get no gradient
       expect(Array.from(gradient.subarray(3 * k, 4 * k))).toEqual([0, 0, 0]);
       tf.dispose([ref, g]);
