@@ -21,7 +21,7 @@ function reference(logits: tf.Tensor, labels: number[], keepSample: number[], k:
   );
   const logP = tf.logSoftmax(logits);
   const m = Math.max(
-    keep.reduce((a, b) => a + b, 0),
+    keep.reduce<number>((a, b) => a + b, 0),
     1,
   );
   const ce = tf.div(tf.neg(tf.sum(tf.mul(logP, truth))), m);
