@@ -35,4 +35,21 @@ describe('a detection + segmentation model on shapes', () => {
     expect(await tensorGrowth(() => evaluate(model, train, { batchSize: 8 }).then(() => {}), 1)).toBe(0);
     model.dispose();
   });
+
+  for (const [name, gradientMode] of [
+    ['PCGrad', 'parameters'],
+    ['PCGrad', 'representation'],
+    ['UW', undefined],
+  ] as const) {
+    it(`trains under ${name}${gradientMode ? ` (${gradientMode} gradients)` : ''}: the task spec is independent of the weighting`, async () => {
+      const small = { ...config, train: { ...config.train, epochs: 1, weighting: { name, options: {} }, gradientMode } };
+      const data = await visionDomain.loadData(small, { configDir: '.' });
+      const train = data.splits.train!;
+      const model = createModel({ ...small.model, seed: small.seed }, data.tasks, train.spec);
+      const fit = await new Trainer(model, { train: small.train, seed: small.seed, progress: false }).fit(train);
+      expect(fit.steps).toBe(1);
+      expect(fit.skippedSteps).toBe(0);
+      model.dispose();
+    });
+  }
 });
