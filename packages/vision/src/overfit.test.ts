@@ -38,7 +38,7 @@ describe('a detection + segmentation model on shapes', () => {
 
   for (const [name, gradientMode] of [
     ['PCGrad', 'parameters'],
-    ['PCGrad', 'representation'],
+    ['MGDA', 'representation'],
     ['UW', undefined],
   ] as const) {
     it(`trains under ${name}${gradientMode ? ` (${gradientMode} gradients)` : ''}: the task spec is independent of the weighting`, async () => {
