@@ -16,7 +16,7 @@ const config = RunConfig.parse({
     { name: 'segmentation', type: 'segmentation' },
   ],
   model: { trunk: { type: 'vision-backbone', options: { width: 16, depth: 1, stages: 3, neckChannels: 32 } } },
-  train: { epochs: 60, batchSize: 8, evalBatchSize: 8, optimizer: { name: 'adam', lr: 0.005 } },
+  train: { epochs: 100, batchSize: 8, evalBatchSize: 8, optimizer: { name: 'adam', lr: 0.005 } },
 });
 
 describe('a detection + segmentation model on shapes', () => {
