@@ -3,9 +3,10 @@
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { CapturedRun as Run } from '@polytask/cli';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { cli, type CliRun as Run } from '../test/run-cli.js';
+import { cli } from '../test/run-cli.js';
 
 const work = mkdtempSync(join(tmpdir(), 'recsys-malformed-'));
 

@@ -1,32 +1,5 @@
-import { runDomainCli } from '@polytask/cli';
+import { type CapturedRun, runCaptured } from '@polytask/cli';
 import { recsysDomain } from '@polytask/recsys';
 
-/** What one in-process run of the app printed, and its exit code. */
-export interface CliRun {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
 /** Runs `polytask-recsys ARGS` in this process (as the bin does), capturing what it writes. For the app's tests. */
-export async function cli(...args: string[]): Promise<CliRun> {
-  let stdout = '';
-  let stderr = '';
-  const out = process.stdout.write.bind(process.stdout);
-  const err = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((chunk: string | Uint8Array) => {
-    stdout += String(chunk);
-    return true;
-  }) as typeof process.stdout.write;
-  process.stderr.write = ((chunk: string | Uint8Array) => {
-    stderr += String(chunk);
-    return true;
-  }) as typeof process.stderr.write;
-  try {
-    const code = await runDomainCli(recsysDomain, ['node', 'polytask-recsys', ...args]);
-    return { code, stdout, stderr };
-  } finally {
-    process.stdout.write = out;
-    process.stderr.write = err;
-  }
-}
+export const cli = (...args: string[]): Promise<CapturedRun> => runCaptured(recsysDomain, args);

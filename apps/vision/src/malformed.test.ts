@@ -3,9 +3,10 @@
 import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { CapturedRun } from '@polytask/cli';
 import { writePng } from '@polytask/vision';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type CliRun, cli } from '../test/run-cli.js';
+import { cli } from '../test/run-cli.js';
 import { type Config, shapesFolder, smallConfig, writeConfig } from '../test/shapes-fixture.js';
 
 const work = mkdtempSync(join(tmpdir(), 'vision-malformed-'));
@@ -17,7 +18,7 @@ beforeAll(async () => {
 });
 
 /** The one error line of a failed run; asserts there is exactly one and no stack trace. */
-function errorLine(run: CliRun): string {
+function errorLine(run: CapturedRun): string {
   const lines = run.stderr.split('\n').filter((l) => l.startsWith('polytask-vision: error: '));
   expect(lines, run.stderr).toHaveLength(1);
   expect(run.stderr).not.toMatch(/\n\s+at /);

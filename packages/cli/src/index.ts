@@ -5,5 +5,7 @@
  *
  * @module @polytask/cli
  */
+
+export { type CapturedRun, runCaptured } from './run-captured.js';
 export { type DomainCliOptions, ENVIRONMENT_HELP, type MetricsReport, type ReportWriter, runDomainCli } from './run-domain-cli.js';
 export { TerminalProgress } from './terminal-progress.js';

@@ -1,6 +1,7 @@
 import type { DomainAdapter } from '@polytask/core';
 import { describe, expect, it } from 'vitest';
-import { ENVIRONMENT_HELP, runDomainCli } from './run-domain-cli.js';
+import { runCaptured } from './run-captured.js';
+import { ENVIRONMENT_HELP, type runDomainCli } from './run-domain-cli.js';
 
 const domain: DomainAdapter = {
   name: 'toy',
@@ -11,23 +12,10 @@ const domain: DomainAdapter = {
   encodeRecords: () => ({ inputs: {} }),
 };
 
-/** Runs the app in this process and captures stdout. */
+/** Runs the app in this process; what it wrote to stdout, then stderr. */
 async function run(args: string[], options: Parameters<typeof runDomainCli>[2] = {}): Promise<{ code: number; out: string }> {
-  let out = '';
-  const write = process.stdout.write.bind(process.stdout);
-  const writeErr = process.stderr.write.bind(process.stderr);
-  const capture = ((chunk: string | Uint8Array) => {
-    out += String(chunk);
-    return true;
-  }) as typeof process.stdout.write;
-  process.stdout.write = capture;
-  process.stderr.write = capture;
-  try {
-    return { code: await runDomainCli(domain, ['node', 'polytask-toy', ...args], options), out };
-  } finally {
-    process.stdout.write = write;
-    process.stderr.write = writeErr;
-  }
+  const { code, stdout, stderr } = await runCaptured(domain, args, options);
+  return { code, out: stdout + stderr };
 }
 
 describe('runDomainCli', () => {
