@@ -11,7 +11,16 @@ import { join, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
 /** What is published: every library package and the command-line app(s) built so far. */
-export const PUBLISHED = ['packages/core', 'packages/cpu-kernels', 'packages/cli', 'packages/recsys', 'packages/report', 'apps/recsys'];
+export const PUBLISHED = [
+  'packages/core',
+  'packages/cpu-kernels',
+  'packages/cli',
+  'packages/recsys',
+  'packages/report',
+  'packages/vision',
+  'apps/recsys',
+  'apps/vision',
+];
 
 const outArg = process.argv.indexOf('--out');
 const out = outArg > 0 ? resolve(process.argv[outArg + 1]) : mkdtempSync(join(tmpdir(), 'polytask-pack-'));

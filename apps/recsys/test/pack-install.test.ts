@@ -25,6 +25,23 @@ async function inProject(cmd: string, args: string[]): Promise<string> {
   return stdout;
 }
 const bin = (...args: string[]) => inProject(join(project, 'node_modules/.bin/polytask-recsys'), args);
+const visionBin = (...args: string[]) => inProject(join(project, 'node_modules/.bin/polytask-vision'), args);
+
+/** A user's script: synthetic shapes written in the COCO128 layout through the installed @polytask/vision. */
+const SHAPES_SCRIPT = `
+import { writeShapesDataset } from '@polytask/vision';
+await writeShapesDataset('shapes', { seed: 3, size: 64, minObjects: 1, maxObjects: 2, splits: { train2017: 16, val2017: 4 } });
+`;
+const VISION_CONFIG = {
+  seed: 1,
+  data: { format: 'coco128', root: 'shapes', imageSize: 64, trainSplit: 'train2017', testSplit: 'val2017', augment: false },
+  tasks: [
+    { name: 'detection', type: 'detection' },
+    { name: 'segmentation', type: 'segmentation' },
+  ],
+  model: { trunk: { type: 'vision-backbone', options: { width: 8, depth: 1, stages: 3, neckChannels: 16 } } },
+  train: { epochs: 1, batchSize: 8 },
+};
 
 /** The library path as a user writes it: a two-task config, core's Trainer, recsys' data and loader. */
 const LIBRARY_SCRIPT = `
@@ -69,7 +86,7 @@ function records(n: number): Record<string, string>[] {
 }
 
 beforeAll(async () => {
-  const built = ['packages/core', 'packages/cli', 'packages/recsys', 'packages/report', 'apps/recsys'];
+  const built = ['packages/core', 'packages/cli', 'packages/recsys', 'packages/report', 'apps/recsys', 'packages/vision', 'apps/vision'];
   await run(join(REPO, 'node_modules/.bin/tsc'), ['-b', ...built], { cwd: REPO });
   const { stdout } = await run('node', [join(REPO, 'scripts/check-pack.mjs'), '--out', join(work, 'tarballs')], { cwd: REPO, env });
   tarballs = (JSON.parse(stdout) as { tarballs: Record<string, string> }).tarballs;
@@ -86,13 +103,15 @@ beforeAll(async () => {
       .join('\n')}\n`,
   );
   writeFileSync(join(project, 'library.mjs'), LIBRARY_SCRIPT);
+  writeFileSync(join(project, 'shapes.mjs'), SHAPES_SCRIPT);
+  writeFileSync(join(project, 'vision.json'), JSON.stringify(VISION_CONFIG));
   await inProject('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error']);
 }, 480_000);
 
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 describe('packed and installed outside the workspace', () => {
-  it('packs every library package and the recsys CLI, each tarball with LICENSE and README and without tests', () => {
+  it('packs every library package and the domain CLIs, each tarball with LICENSE and README and without tests', () => {
     expect(Object.keys(tarballs).sort()).toEqual([
       '@polytask/cli',
       '@polytask/core',
@@ -100,6 +119,8 @@ describe('packed and installed outside the workspace', () => {
       '@polytask/recsys',
       '@polytask/recsys-cli',
       '@polytask/report',
+      '@polytask/vision',
+      '@polytask/vision-cli',
     ]);
     const license = readFileSync(join(REPO, 'LICENSE'), 'utf8');
     for (const file of Object.values(tarballs)) {
@@ -159,5 +180,21 @@ describe('packed and installed outside the workspace', () => {
     const markdown = (await bin('report', '--run', 'runs/cli')).trim();
     expect(markdown).toBe(join(project, 'runs/cli/report/report.md'));
     expect(readFileSync(markdown, 'utf8')).toContain('.png');
+  });
+
+  it('the installed polytask-vision trains on shapes a user script wrote, and predicts a folder of images (sharp from npm)', async () => {
+    await inProject('node', ['shapes.mjs']);
+    await visionBin('train', '--config', 'vision.json', '--out', 'runs/vision');
+    const metrics = JSON.parse(readFileSync(join(project, 'runs/vision/metrics.json'), 'utf8')) as { tasks: Record<string, unknown> };
+    expect(Object.keys(metrics.tasks)).toEqual(['detection', 'segmentation']);
+    const lines = (await visionBin('predict', '--model', 'runs/vision', '--input', 'shapes/images/val2017', '--out', 'pred'))
+      .trim()
+      .split('\n');
+    expect(lines).toHaveLength(4);
+    for (const line of lines) {
+      const p = JSON.parse(line) as { overlay: string; segmentation: { mask: string } };
+      expect(existsSync(resolve(project, p.overlay))).toBe(true);
+      expect(existsSync(resolve(project, p.segmentation.mask))).toBe(true);
+    }
   });
 });
