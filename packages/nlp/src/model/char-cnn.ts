@@ -1,5 +1,6 @@
 import { createParameter, embeddingUniform, glorotUniform, type Module, type Parameter, type Rng } from '@polytask/core';
 import * as tf from '@tensorflow/tfjs';
+import { sameConv1d } from './conv1d.js';
 
 /**
  * Character CNN word features (Ma & Hovy 2016): char embeddings → 1-D convolution over each word's characters →
@@ -29,9 +30,10 @@ export class CharCnn implements Module {
     return tf.tidy(() => {
       const [b, t, w] = chars.shape as [number, number, number];
       const flat = chars.reshape([b * t * w]);
-      const x = tf.gather(this.table.variable, flat).reshape([b * t, w, this.dim]) as tf.Tensor3D;
-      const conv = tf.add(tf.conv1d(x, this.filter.variable as tf.Tensor3D, 1, 'same'), this.bias.variable);
       const real = tf.cast(tf.notEqual(chars.reshape([b * t, w, 1]), 0), 'float32');
+      // Padding chars embed as 0, like the convolution's own border: a wider batch changes no real window.
+      const x = tf.mul(tf.gather(this.table.variable, flat).reshape([b * t, w, this.dim]), real) as tf.Tensor3D;
+      const conv = tf.add(sameConv1d(x, this.filter.variable as tf.Tensor3D), this.bias.variable);
       const pooled = tf.max(tf.add(conv, tf.mul(tf.sub(real, 1), 1e9)), 1);
       const hasChars = tf.cast(tf.greater(tf.sum(real, 1), 0), 'float32');
       return tf.mul(tf.tanh(pooled), hasChars).reshape([b, t, this.filters]) as tf.Tensor3D;

@@ -12,6 +12,7 @@ import {
   type TrunkBuildContext,
 } from '@polytask/core';
 import * as tf from '@tensorflow/tfjs';
+import { sameConv1d } from './conv1d.js';
 import { z } from 'zod';
 import { TokenFeatureOptions, TokenFeatures, tokenMask, withMaskChannel } from './token-features.js';
 
@@ -42,7 +43,7 @@ class ConvBlock implements Module {
 
   apply(x: tf.Tensor3D, mask3: tf.Tensor3D): tf.Tensor3D {
     return tf.tidy(() => {
-      const y = tf.relu(tf.add(tf.conv1d(x, this.filter.variable as tf.Tensor3D, 1, 'same', 'NWC', this.dilation), this.bias.variable));
+      const y = tf.relu(tf.add(sameConv1d(x, this.filter.variable as tf.Tensor3D, this.dilation), this.bias.variable));
       // Padded positions stay 0, so a real position's receptive field sees the same zeros however long the padding.
       return tf.mul(tf.add(x, y), mask3) as tf.Tensor3D;
     });
