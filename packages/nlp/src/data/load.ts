@@ -1,7 +1,8 @@
 import { join } from 'node:path';
-import { type Dataset, DataError, type DataSpec, type Sample, StreamingDataset, UsageError } from '@polytask/core';
+import { type Dataset, DataError, type DataSpec, type Sample, UsageError } from '@polytask/core';
 import { convertTags, type TagScheme } from '../tags/schemes.js';
 import { Vocabulary } from '../text/vocabulary.js';
+import { LengthBucketedDataset } from './bucketed-dataset.js';
 import { readWordVectors } from '../text/word-vectors.js';
 import type { ResolvedDataConfig } from './config.js';
 import { readConll } from './conll.js';
@@ -195,12 +196,8 @@ export function loadNlpData(config: ResolvedDataConfig, options: LoadOptions): N
       );
     }
     if (samples.length === 0) throw new DataError(split, undefined, undefined, 'the split has no sentences');
-    splits[split] = new StreamingDataset({
-      size: samples.length,
-      spec,
-      read: (i) => samples[i]!,
-      collateOptions: { positionMasks: positionKeys },
-    });
+    const lengths = Int32Array.from(sentences, (s) => s.words.length);
+    splits[split] = new LengthBucketedDataset(samples, lengths, spec, { positionMasks: positionKeys });
   }
   return { splits, state, warnings };
 }
