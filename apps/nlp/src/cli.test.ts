@@ -129,8 +129,9 @@ describe('polytask-nlp on CoNLL column files (a synthetic set written here; CoNL
     const [row] = lines(p.stdout);
     expect(row!.entities).toEqual([
       { type: 'PER', text: 'Ann Lee', start: 0, end: 7, score: expect.any(Number) },
-      { type: 'LOC', text: 'Berlin', start: 16, end: 22, score: expect.any(Number) },
+      { type: 'LOC', text: 'Berlin', start: 17, end: 23, score: expect.any(Number) },
     ]);
-    expect(row!.pos).toHaveLength(5);
+    expect(row!.pos).toHaveLength(5); // Ann Lee visited Berlin .
+    expect((row!.chunk as { type: string }[]).map((c) => c.type)).toEqual(['NP', 'VP', 'NP']);
   });
 });

@@ -75,6 +75,18 @@ function tokensOf(text: string, state: NlpState, where: string): Token[] {
   return tokens;
 }
 
+const round4 = (x: number) => Math.round(x * 1e4) / 1e4;
+
+/** Entity spans of decoded tags, with character offsets into the raw text and the mean tag probability. */
+function spansOf(v: TaggedSentence, tokens: readonly Token[], text: string): Record<string, unknown>[] {
+  return entities(v.tags).map((e) => {
+    const start = tokens[e.start]!.start;
+    const end = tokens[e.end]!.end;
+    const scores = v.scores.slice(e.start, e.end + 1);
+    return { type: e.type, text: text.slice(start, end), start, end, score: round4(scores.reduce((a, b) => a + b, 0) / scores.length) };
+  });
+}
+
 /**
  * The nlp domain: SNIPS/ATIS folders or CoNLL column files (`data`), a text trunk shared by sentence classification
  * (intent), token tagging (slots, NER, POS, chunk; softmax or CRF) and the joint frame. Plug into core's
@@ -138,34 +150,26 @@ export const nlpDomain: DomainAdapter<NlpState> = {
     const text = recordText(record, source);
     const tokens = tokensOf(text, state, source);
     const out: Record<string, unknown> = { text };
-    const spans: Record<string, unknown>[] = [];
+    let entityTask: string | undefined;
     for (const [task, value] of Object.entries(prediction)) {
       if (value && typeof value === 'object' && 'label' in value) {
         const v = value as ClassifiedSentence;
-        out.intent ??= v.label;
-        out.confidence ??= Math.round(v.confidence * 1e4) / 1e4;
-        if (out.intent !== v.label) out[task] = { label: v.label, confidence: v.confidence };
+        if (out.intent === undefined) {
+          out.intent = v.label;
+          out.confidence = round4(v.confidence);
+        } else out[task] = { label: v.label, confidence: round4(v.confidence) };
       } else if (value && typeof value === 'object' && 'tags' in value) {
         const v = value as TaggedSentence;
         if ((state.prep.tags[task]?.scheme ?? 'iob2') === 'none') {
           out[task] = v.tags;
           continue;
         }
-        for (const e of entities(v.tags)) {
-          const start = tokens[e.start]!.start;
-          const end = tokens[e.end]!.end;
-          const scores = v.scores.slice(e.start, e.end + 1);
-          spans.push({
-            type: e.type,
-            text: text.slice(start, end),
-            start,
-            end,
-            score: Math.round((scores.reduce((a, b) => a + b, 0) / scores.length) * 1e4) / 1e4,
-          });
-        }
+        // The first entity tagger's spans are `entities`; auxiliary ones (chunks) keep their task's name.
+        entityTask ??= task;
+        out[task === entityTask ? 'entities' : task] = spansOf(v, tokens, text);
       }
     }
-    out.entities = spans;
+    out.entities ??= [];
     return out;
   },
 };
