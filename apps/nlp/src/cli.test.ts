@@ -66,7 +66,11 @@ describe.skipIf(!existsSync(SNIPS))('polytask-nlp on a SNIPS slice (the shipped 
 
   it('predict: raw text and JSON lines → intent, confidence and entities whose offsets index the raw text', async () => {
     const input = join(work, 'utterances.txt');
-    const texts = ['add  this song to my   workout playlist', 'what will the weather be in paris tomorrow ?', '{"text": "book a table for 2 at a pizzeria", "id": 7}'];
+    const texts = [
+      'add  this song to my   workout playlist',
+      'what will the weather be in paris tomorrow ?',
+      '{"text": "book a table for 2 at a pizzeria", "id": 7}',
+    ];
     writeFileSync(input, `${texts.join('\n')}\n`);
     const run = await cli('predict', '--model', out, '--input', input);
     expect(run.code, run.stderr).toBe(0);

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { cli, type CliRun } from '../test/run-cli.js';
+import { type CliRun, cli } from '../test/run-cli.js';
 import { toyConll, toySnips, utterance, writeSnipsSplit } from '../test/toy-data.js';
 
 const work = mkdtempSync(join(tmpdir(), 'nlp-malformed-'));
@@ -75,7 +75,13 @@ describe('polytask-nlp refuses malformed input', () => {
     const root = join(work, 'mismatch');
     toySnips(root);
     const rows = Array.from({ length: 20 }, (_, i) => utterance(i));
-    writeSnipsSplit(root, 'train', rows, { 'seq.out': (t) => t.split('\n').map((l, i) => (i === 6 ? `O ${l}` : l)).join('\n') });
+    writeSnipsSplit(root, 'train', rows, {
+      'seq.out': (t) =>
+        t
+          .split('\n')
+          .map((l, i) => (i === 6 ? `O ${l}` : l))
+          .join('\n'),
+    });
     const run = await cli('train', '--config', write('mismatch', snipsConfig(root)), '--out', join(work, 'o4'));
     expect(run.code).toBe(1);
     const n = rows[6]!.words.length;

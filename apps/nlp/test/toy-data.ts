@@ -10,29 +10,57 @@ export function utterance(i: number): { words: string[]; tags: string[]; intent:
   const pool = weather ? CITIES : SONGS;
   const name = pool[i % pool.length]!.split(' ');
   const type = weather ? 'city' : 'song';
-  const prefix = weather ? (i % 4 === 0 ? ['weather', 'in'] : ['what', 'is', 'the', 'weather', 'in']) : i % 3 === 0 ? ['play'] : ['please', 'play', 'me'];
+  const prefix = weather
+    ? i % 4 === 0
+      ? ['weather', 'in']
+      : ['what', 'is', 'the', 'weather', 'in']
+    : i % 3 === 0
+      ? ['play']
+      : ['please', 'play', 'me'];
   const words = [...prefix, ...name];
-  return { words, tags: [...prefix.map(() => 'O'), ...name.map((_, j) => `${j === 0 ? 'B' : 'I'}-${type}`)], intent: weather ? 'GetWeather' : 'PlayMusic' };
+  return {
+    words,
+    tags: [...prefix.map(() => 'O'), ...name.map((_, j) => `${j === 0 ? 'B' : 'I'}-${type}`)],
+    intent: weather ? 'GetWeather' : 'PlayMusic',
+  };
 }
 
 type Row = ReturnType<typeof utterance>;
 
 /** Writes `<root>/<split>/{seq.in, seq.out, label}`; `edit` may corrupt a file's text. */
-export function writeSnipsSplit(root: string, split: string, rows: Row[], edit: Partial<Record<'seq.in' | 'seq.out' | 'label', (text: string) => string>> = {}): void {
+export function writeSnipsSplit(
+  root: string,
+  split: string,
+  rows: Row[],
+  edit: Partial<Record<'seq.in' | 'seq.out' | 'label', (text: string) => string>> = {},
+): void {
   mkdirSync(join(root, split), { recursive: true });
   const files = {
     'seq.in': `${rows.map((r) => r.words.join(' ')).join('\n')}\n`,
     'seq.out': `${rows.map((r) => `${r.tags.join(' ')} `).join('\n')}\n`,
     label: `${rows.map((r) => r.intent).join('\n')}\n`,
   };
-  for (const [name, text] of Object.entries(files)) writeFileSync(join(root, split, name), edit[name as keyof typeof files]?.(text) ?? text);
+  for (const [name, text] of Object.entries(files))
+    writeFileSync(join(root, split, name), edit[name as keyof typeof files]?.(text) ?? text);
 }
 
 /** A toy SNIPS-format folder with train / dev / test. */
 export function toySnips(root: string): string {
-  writeSnipsSplit(root, 'train', Array.from({ length: 80 }, (_, i) => utterance(i)));
-  writeSnipsSplit(root, 'dev', Array.from({ length: 12 }, (_, i) => utterance(i + 100)));
-  writeSnipsSplit(root, 'test', Array.from({ length: 12 }, (_, i) => utterance(i + 200)));
+  writeSnipsSplit(
+    root,
+    'train',
+    Array.from({ length: 80 }, (_, i) => utterance(i)),
+  );
+  writeSnipsSplit(
+    root,
+    'dev',
+    Array.from({ length: 12 }, (_, i) => utterance(i + 100)),
+  );
+  writeSnipsSplit(
+    root,
+    'test',
+    Array.from({ length: 12 }, (_, i) => utterance(i + 200)),
+  );
   return root;
 }
 
@@ -45,9 +73,9 @@ export function toyConll(n: number, offset = 0): string {
   for (let i = offset; i < offset + n; i++) {
     const who = PEOPLE[i % PEOPLE.length]!.split(' ');
     const where = PLACES[i % PLACES.length]!.split(' ');
-    who.forEach((w, j) => lines.push(`${w} NNP ${j === 0 ? 'B' : 'I'}-NP ${j === 0 ? 'B' : 'I'}-PER`));
+    for (const [j, w] of who.entries()) lines.push(`${w} NNP ${j === 0 ? 'B' : 'I'}-NP ${j === 0 ? 'B' : 'I'}-PER`);
     lines.push(`${i % 2 === 0 ? 'visited' : 'left'} VBD B-VP O`);
-    where.forEach((w, j) => lines.push(`${w} NNP ${j === 0 ? 'B' : 'I'}-NP ${j === 0 ? 'B' : 'I'}-LOC`));
+    for (const [j, w] of where.entries()) lines.push(`${w} NNP ${j === 0 ? 'B' : 'I'}-NP ${j === 0 ? 'B' : 'I'}-LOC`);
     lines.push('. . O O', '');
   }
   return `${lines.join('\n')}\n`;

@@ -9,8 +9,8 @@ import {
   type MultiTaskModel,
   RunConfig,
   type TaskSpec,
-  taskLoss,
   Trainer,
+  taskLoss,
 } from '@polytask/core';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -51,10 +51,19 @@ writeSplit(
   Array.from({ length: 60 }, (_, i) => utterance(i)),
 );
 // dev carries a multi-intent label and a slot type training never saw
-writeSplit(root, 'dev', [utterance(1), utterance(2), { words: ['play', 'yellow', 'in', 'paris'], tags: ['O', 'B-song', 'O', 'B-town'], intent: 'PlayMusic#GetWeather' }]);
+writeSplit(root, 'dev', [
+  utterance(1),
+  utterance(2),
+  { words: ['play', 'yellow', 'in', 'paris'], tags: ['O', 'B-song', 'O', 'B-town'], intent: 'PlayMusic#GetWeather' },
+]);
 writeSplit(root, 'test', [utterance(3), utterance(4)]);
 
-function config(trunk: string, slots = 'token-crf', extra: Record<string, unknown> = {}, trunkOptions: Record<string, unknown> = {}): RunConfig {
+function config(
+  trunk: string,
+  slots = 'token-crf',
+  extra: Record<string, unknown> = {},
+  trunkOptions: Record<string, unknown> = {},
+): RunConfig {
   return RunConfig.parse({
     seed: 3,
     data: { format: 'snips', root, ...extra },
@@ -75,12 +84,28 @@ async function firstBatch(ds: { batches(o: { batchSize: number }): AsyncIterable
 
 /** The batch with `extra` more token positions and `extraChars` more char columns, all padding. */
 function padMore(b: Batch, extra: number, extraChars: number): Batch {
-  const pad2 = (x: tf.Tensor, v: number) => tf.pad(x, [[0, 0], [0, extra]], v);
+  const pad2 = (x: tf.Tensor, v: number) =>
+    tf.pad(
+      x,
+      [
+        [0, 0],
+        [0, extra],
+      ],
+      v,
+    );
   return {
     ...b,
     inputs: {
       words: pad2(b.inputs.words!, 0),
-      chars: tf.pad(b.inputs.chars!, [[0, 0], [0, extra], [0, extraChars]], 0),
+      chars: tf.pad(
+        b.inputs.chars!,
+        [
+          [0, 0],
+          [0, extra],
+          [0, extraChars],
+        ],
+        0,
+      ),
       lengths: b.inputs.lengths!.clone(),
     },
     labels: { intent: b.labels.intent!.clone(), slots: pad2(b.labels.slots!, -1), frame: pad2(b.labels.frame!, -1) },
@@ -99,7 +124,9 @@ function lossesAndDecoded(model: MultiTaskModel, tasks: TaskSpec[], b: Batch) {
   const g = vars.map((v) => Array.from(grads[v.name]!.dataSync()));
   tf.dispose([value, ...Object.values(grads)]);
   const out = model.predict(b.inputs);
-  const decoded = Object.fromEntries(tasks.map((t) => [t.name, t.decode(out[t.name]!, { positionMask: b.positionMasks?.[t.label ?? t.name] })]));
+  const decoded = Object.fromEntries(
+    tasks.map((t) => [t.name, t.decode(out[t.name]!, { positionMask: b.positionMasks?.[t.label ?? t.name] })]),
+  );
   tf.dispose(Object.values(out));
   return { loss, grads: g, decoded };
 }
@@ -122,31 +149,38 @@ describe('nlpDomain', () => {
     model.dispose();
   });
 
-  it.each([['text-bilstm'], ['text-cnn']])('%s: extra padding (tokens and chars) changes no loss, gradient or prediction', async (trunk) => {
-    const c = config(trunk);
-    const data = await nlpDomain.loadData(c, { configDir: dir });
-    const model = createModel({ ...c.model, seed: 1 }, data.tasks, data.splits.train!.spec);
-    const batch = await firstBatch(data.splits.train!, 8);
-    const wider = padMore(batch, 3, 4);
-    const a = lossesAndDecoded(model, data.tasks, batch);
-    const b = lossesAndDecoded(model, data.tasks, wider);
-    expect(b.loss).toBeCloseTo(a.loss, 4);
-    a.grads.forEach((g, k) => {
-      g.forEach((v, j) => {
-        expect(b.grads[k]![j]).toBeCloseTo(v, 4);
+  it.each([['text-bilstm'], ['text-cnn']])(
+    '%s: extra padding (tokens and chars) changes no loss, gradient or prediction',
+    async (trunk) => {
+      const c = config(trunk);
+      const data = await nlpDomain.loadData(c, { configDir: dir });
+      const model = createModel({ ...c.model, seed: 1 }, data.tasks, data.splits.train!.spec);
+      const batch = await firstBatch(data.splits.train!, 8);
+      const wider = padMore(batch, 3, 4);
+      const a = lossesAndDecoded(model, data.tasks, batch);
+      const b = lossesAndDecoded(model, data.tasks, wider);
+      expect(b.loss).toBeCloseTo(a.loss, 4);
+      a.grads.forEach((g, k) => {
+        g.forEach((v, j) => {
+          expect(b.grads[k]![j]).toBeCloseTo(v, 4);
+        });
       });
-    });
-    expect(b.decoded).toEqual(a.decoded);
-    disposeBatch(batch);
-    disposeBatch(wider);
-    model.dispose();
-  });
+      expect(b.decoded).toEqual(a.decoded);
+      disposeBatch(batch);
+      disposeBatch(wider);
+      model.dispose();
+    },
+  );
 
   it('trains (CRF slots + attention intent) to the toy rules with a flat tensor count; predict spans index the raw text', async () => {
     const c = config('text-bilstm', 'token-crf', { tokenizer: 'word-punct' }, { hidden: 16 });
     const data = await nlpDomain.loadData(c, { configDir: dir });
     const model = createModel({ ...c.model, seed: 1 }, data.tasks, data.splits.train!.spec);
-    const trainer = new Trainer(model, { train: { ...c.train, epochs: 12, optimizer: { ...c.train.optimizer, lr: 0.02 } }, seed: 1, progress: false });
+    const trainer = new Trainer(model, {
+      train: { ...c.train, epochs: 12, optimizer: { ...c.train.optimizer, lr: 0.02 } },
+      seed: 1,
+      progress: false,
+    });
     const before = tf.memory().numTensors;
     await trainer.fit(data.splits.train!);
     expect(tf.memory().numTensors).toBe(before);

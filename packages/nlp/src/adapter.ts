@@ -131,7 +131,9 @@ export const nlpDomain: DomainAdapter<NlpState> = {
   },
 
   encodeRecords(records: unknown[], config: RunConfig, state: NlpState, source: (i: number) => string): EncodedRecords {
-    const samples = records.map((r, i) => ({ inputs: state.encodeWords(tokensOf(recordText(r, source(i)), state, source(i)).map((t) => t.text)) }));
+    const samples = records.map((r, i) => ({
+      inputs: state.encodeWords(tokensOf(recordText(r, source(i)), state, source(i)).map((t) => t.text)),
+    }));
     const batch = collateSamples(samples);
     const lengths = Array.from(batch.inputs.lengths!.dataSync());
     const t = batch.inputs.words!.shape[1]!;
@@ -173,4 +175,3 @@ export const nlpDomain: DomainAdapter<NlpState> = {
     return out;
   },
 };
-

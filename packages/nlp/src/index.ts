@@ -14,9 +14,17 @@
 import './register.js';
 
 export { buildNlpTasks, nlpDomain } from './adapter.js';
-export { FORMATS, NlpDataConfig, resolveDataConfig, type ResolvedDataConfig } from './data/config.js';
+export { FORMATS, NlpDataConfig, type ResolvedDataConfig, resolveDataConfig } from './data/config.js';
 export { readConll } from './data/conll.js';
-export { type FrameLabel, type LoadOptions, loadNlpData, type NlpData, nlpDataSpec, type PretrainedTable, WORD_VECTORS } from './data/load.js';
+export {
+  type FrameLabel,
+  type LoadOptions,
+  loadNlpData,
+  type NlpData,
+  nlpDataSpec,
+  type PretrainedTable,
+  WORD_VECTORS,
+} from './data/load.js';
 export { NlpPreprocessing, NlpState, parseNlpPreprocessing, UNSEEN_CLASS } from './data/preprocessing.js';
 export type { LabelledSentence } from './data/sentence.js';
 export { readSnipsSplit, type SnipsKeys } from './data/snips.js';
@@ -36,7 +44,14 @@ export { type NlpTaskContext, nlpContext } from './tasks/context.js';
 export { type CrfScores, crfLogPartition, crfNegLogLikelihood, crfPathScore, type HostCrf, viterbi } from './tasks/crf.js';
 export { type DecodedFrame, FrameOptions, frameTask } from './tasks/frame.js';
 export { type ClassifiedSentence, SentenceClassificationOptions, sentenceClassificationTask } from './tasks/sentence-classification.js';
-export { CrfTaggingOptions, crfTaggingTask, maskLengths, SoftmaxTaggingOptions, softmaxTaggingTask, type TaggedSentence } from './tasks/tagging.js';
-export { locate, type Token, TOKENIZERS, type TokenizerName, tokenize } from './text/tokenize.js';
+export {
+  CrfTaggingOptions,
+  crfTaggingTask,
+  maskLengths,
+  SoftmaxTaggingOptions,
+  softmaxTaggingTask,
+  type TaggedSentence,
+} from './tasks/tagging.js';
+export { locate, TOKENIZERS, type Token, type TokenizerName, tokenize } from './text/tokenize.js';
 export { OOV_ID, PAD_ID, Vocabulary } from './text/vocabulary.js';
 export { readWordVectors, type WordVectors } from './text/word-vectors.js';

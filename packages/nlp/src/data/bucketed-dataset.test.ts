@@ -13,7 +13,13 @@ const samples: Sample[] = Array.from(lengths, (n, i) => ({
   inputs: { words: { data: new Int32Array(n).fill(i + 1), shape: [n] } },
   labels: { tags: { data: new Int32Array(n), shape: [n] } },
 }));
-const ds = new LengthBucketedDataset(samples, lengths, { inputs: { words: { shape: [-1], dtype: 'int32' } } }, { positionMasks: ['tags'] }, 4);
+const ds = new LengthBucketedDataset(
+  samples,
+  lengths,
+  { inputs: { words: { shape: [-1], dtype: 'int32' } } },
+  { positionMasks: ['tags'] },
+  4,
+);
 
 describe('LengthBucketedDataset', () => {
   it('every sample once per epoch, batches of similar length, seeded by (seed, epoch)', () => {

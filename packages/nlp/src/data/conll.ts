@@ -21,11 +21,13 @@ export function readConll(file: string, columns: Readonly<Record<string, number>
     tags = Object.fromEntries(Object.keys(columns).map((k) => [k, []]));
   };
   flush();
-  lines.forEach((raw, i) => {
+  for (const [i, raw] of lines.entries()) {
     const line = raw.trim();
-    if (line.length === 0) return flush();
     const cells = line.split(/\s+/);
-    if (cells[0] === '-DOCSTART-') return flush();
+    if (line.length === 0 || cells[0] === '-DOCSTART-') {
+      flush();
+      continue;
+    }
     if (width === 0) {
       width = cells.length;
       for (const [key, c] of Object.entries(columns)) {
@@ -34,11 +36,12 @@ export function readConll(file: string, columns: Readonly<Record<string, number>
         }
       }
     }
-    if (cells.length !== width) throw new DataError(file, i + 1, undefined, `${cells.length} columns, expected ${width} as on the first token line`);
+    if (cells.length !== width)
+      throw new DataError(file, i + 1, undefined, `${cells.length} columns, expected ${width} as on the first token line`);
     if (words.length === 0) first = i + 1;
     words.push(cells[0]!);
     for (const [key, c] of Object.entries(columns)) tags[key]!.push(cells[c >= 0 ? c : width + c]!);
-  });
+  }
   flush();
   return sentences;
 }

@@ -1,9 +1,9 @@
 import { join } from 'node:path';
-import { type Dataset, DataError, type DataSpec, type Sample, UsageError } from '@polytask/core';
+import { DataError, type DataSpec, type Dataset, type Sample, UsageError } from '@polytask/core';
 import { convertTags, type TagScheme } from '../tags/schemes.js';
 import { Vocabulary } from '../text/vocabulary.js';
-import { LengthBucketedDataset } from './bucketed-dataset.js';
 import { readWordVectors } from '../text/word-vectors.js';
+import { LengthBucketedDataset } from './bucketed-dataset.js';
 import type { ResolvedDataConfig } from './config.js';
 import { readConll } from './conll.js';
 import { NlpState } from './preprocessing.js';
@@ -116,7 +116,13 @@ class UnseenCounter {
   }
 }
 
-function encodeSentence(s: LabelledSentence, tags: Record<string, string[]>, state: NlpState, frames: readonly FrameLabel[], unseen: UnseenCounter): Sample {
+function encodeSentence(
+  s: LabelledSentence,
+  tags: Record<string, string[]>,
+  state: NlpState,
+  frames: readonly FrameLabel[],
+  unseen: UnseenCounter,
+): Sample {
   const labels: Sample['labels'] & object = {};
   const out: Record<string, { data: Int32Array; shape: number[] }> = {};
   for (const [key, names] of Object.entries(tags)) {

@@ -23,7 +23,12 @@ describe('readSnipsSplit', () => {
     const root = snipsFolder('ok', 'play  some jazz \nrate it\n', 'O O B-genre \nO O \n', 'PlayMusic\nRateBook\n');
     const s = readSnipsSplit(root, 'train', KEYS);
     expect(s).toHaveLength(2);
-    expect(s[0]).toMatchObject({ words: ['play', 'some', 'jazz'], tags: { slots: ['O', 'O', 'B-genre'] }, classes: { intent: 'PlayMusic' }, line: 1 });
+    expect(s[0]).toMatchObject({
+      words: ['play', 'some', 'jazz'],
+      tags: { slots: ['O', 'O', 'B-genre'] },
+      classes: { intent: 'PlayMusic' },
+      line: 1,
+    });
   });
 
   it('a token/tag count mismatch names seq.out and the line', () => {

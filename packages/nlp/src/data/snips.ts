@@ -23,7 +23,8 @@ function readLines(file: string): string[] {
  */
 export function readSnipsSplit(dir: string, split: string, keys: SnipsKeys): LabelledSentence[] {
   const folder = join(dir, split);
-  if (!existsSync(folder)) throw new DataError(folder, undefined, undefined, `split folder not found (expected ${split}/seq.in, seq.out, label)`);
+  if (!existsSync(folder))
+    throw new DataError(folder, undefined, undefined, `split folder not found (expected ${split}/seq.in, seq.out, label)`);
   const inFile = join(folder, 'seq.in');
   const outFile = join(folder, 'seq.out');
   const labelFile = join(folder, 'label');
@@ -35,14 +36,20 @@ export function readSnipsSplit(dir: string, split: string, keys: SnipsKeys): Lab
     [labelFile, labels],
   ] as const) {
     if (lines.length !== words.length) {
-      throw new DataError(file, Math.min(lines.length, words.length) + 1, undefined, `${lines.length} lines, but ${inFile} has ${words.length}`);
+      throw new DataError(
+        file,
+        Math.min(lines.length, words.length) + 1,
+        undefined,
+        `${lines.length} lines, but ${inFile} has ${words.length}`,
+      );
     }
   }
   return words.map((line, i) => {
     const w = line.trim().split(/\s+/).filter(Boolean);
     const t = tags[i]!.trim().split(/\s+/).filter(Boolean);
     if (w.length === 0) throw new DataError(inFile, i + 1, undefined, 'empty utterance');
-    if (w.length !== t.length) throw new DataError(outFile, i + 1, undefined, `${t.length} tags for the ${w.length} tokens of ${inFile} line ${i + 1}`);
+    if (w.length !== t.length)
+      throw new DataError(outFile, i + 1, undefined, `${t.length} tags for the ${w.length} tokens of ${inFile} line ${i + 1}`);
     const intent = labels[i]!.trim();
     if (intent.length === 0) throw new DataError(labelFile, i + 1, undefined, 'empty intent label');
     return { words: w, tags: { [keys.slots]: t }, classes: { [keys.intent]: intent }, file: inFile, line: i + 1 };

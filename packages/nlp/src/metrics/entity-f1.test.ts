@@ -9,7 +9,7 @@ beforeAll(async () => {
 
 function score(gold: string[][], predicted: string[][]): Record<string, number> {
   const c = new EntityCounts();
-  gold.forEach((g, i) => c.add(g, predicted[i]!));
+  for (const [i, g] of gold.entries()) c.add(g, predicted[i]!);
   return c.result();
 }
 

@@ -23,7 +23,10 @@ export class TextBiLstm implements Trunk {
   constructor(options: Record<string, unknown>, ctx: TrunkBuildContext) {
     const o = TextBiLstmOptions.parse(options);
     this.features = new TokenFeatures(ctx.name, o, ctx.data.meta, ctx.rng);
-    this.lstms = Array.from({ length: o.layers }, (_, i) => new BiLstm(`${ctx.name}/bilstm_${i}`, i === 0 ? this.features.units : 2 * o.hidden, o.hidden, ctx.rng));
+    this.lstms = Array.from(
+      { length: o.layers },
+      (_, i) => new BiLstm(`${ctx.name}/bilstm_${i}`, i === 0 ? this.features.units : 2 * o.hidden, o.hidden, ctx.rng),
+    );
     this.rate = o.dropout;
     this.outputShape = [-1, 2 * o.hidden + 1];
   }

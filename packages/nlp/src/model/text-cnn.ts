@@ -12,8 +12,8 @@ import {
   type TrunkBuildContext,
 } from '@polytask/core';
 import * as tf from '@tensorflow/tfjs';
-import { sameConv1d } from './conv1d.js';
 import { z } from 'zod';
+import { sameConv1d } from './conv1d.js';
 import { TokenFeatureOptions, TokenFeatures, tokenMask, withMaskChannel } from './token-features.js';
 
 export const TextCnnOptions = z.strictObject({

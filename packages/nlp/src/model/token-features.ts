@@ -1,4 +1,4 @@
-import { type ForwardContext, type Inputs, type Module, type Parameter, type Rng } from '@polytask/core';
+import type { ForwardContext, Inputs, Module, Parameter, Rng } from '@polytask/core';
 import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
 import { type PretrainedTable, WORD_VECTORS } from '../data/load.js';
@@ -35,7 +35,8 @@ export class TokenFeatures implements Module {
   constructor(name: string, o: TokenFeatureConfig, meta: Record<string, unknown> | undefined, rng: Rng) {
     const words = meta?.words;
     const chars = meta?.chars;
-    if (typeof words !== 'number' || typeof chars !== 'number') throw new Error(`${name}: the data spec has no word and char vocabulary sizes (an nlp dataset's meta)`);
+    if (typeof words !== 'number' || typeof chars !== 'number')
+      throw new Error(`${name}: the data spec has no word and char vocabulary sizes (an nlp dataset's meta)`);
     const pretrained = meta?.[WORD_VECTORS] as PretrainedTable | undefined;
     this.words = new WordEmbedding(`${name}/words`, words, o.wordDim, o.wordDropout, rng, pretrained);
     this.chars = o.charFilters > 0 ? new CharCnn(`${name}/chars`, chars, o.charDim, o.charFilters, o.charKernel, rng) : undefined;

@@ -19,7 +19,9 @@ export class WordEmbedding implements Module {
     pretrained?: PretrainedTable,
   ) {
     if (pretrained && pretrained.dim !== dim) {
-      throw new Error(`${name}: the pretrained vectors have ${pretrained.dim} dimensions, the word embedding ${dim} (set wordDim: ${pretrained.dim})`);
+      throw new Error(
+        `${name}: the pretrained vectors have ${pretrained.dim} dimensions, the word embedding ${dim} (set wordDim: ${pretrained.dim})`,
+      );
     }
     const init = embeddingUniform([words, dim], rng, Math.sqrt(3 / dim));
     if (!pretrained) {
@@ -38,7 +40,10 @@ export class WordEmbedding implements Module {
       const [b, t] = ids.shape as [number, number];
       let x = ids;
       if (ctx.training && this.wordDropout > 0) {
-        const drop = tf.less(tf.randomUniform([b, t], 0, 1, 'float32', ctx.seed === undefined ? undefined : ctx.seed + 17), this.wordDropout);
+        const drop = tf.less(
+          tf.randomUniform([b, t], 0, 1, 'float32', ctx.seed === undefined ? undefined : ctx.seed + 17),
+          this.wordDropout,
+        );
         // Padding (id 0) stays padding.
         x = tf.where(tf.logicalAnd(drop, tf.greater(ids, 0)), tf.fill([b, t], OOV_ID, 'int32'), ids);
       }

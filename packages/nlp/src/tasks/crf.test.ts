@@ -56,7 +56,9 @@ describe('linear-chain CRF', () => {
 
   it('the path score matches a hand sum; padded positions (any tag) change nothing', () => {
     const tags = [0, 2, 1, 1, 2, 0, 1, 2]; // sample 1 is padded after 2 tokens; its padding tags are arbitrary
-    const s = tf.tidy(() => crfPathScore(tf.tensor3d(E, [B, T, K]), tf.tensor2d(tags, [B, T], 'int32'), tf.tensor2d(MASK, [B, T]), scores()).arraySync());
+    const s = tf.tidy(() =>
+      crfPathScore(tf.tensor3d(E, [B, T, K]), tf.tensor2d(tags, [B, T], 'int32'), tf.tensor2d(MASK, [B, T]), scores()).arraySync(),
+    );
     expect(s[0]).toBeCloseTo(pathScore(0, [0, 2, 1, 1]), 4);
     expect(s[1]).toBeCloseTo(pathScore(1, [2, 0]), 4);
   });
@@ -78,7 +80,9 @@ describe('linear-chain CRF', () => {
     const f = (e: tf.Tensor, tr: tf.Tensor) =>
       tf.sum(crfNegLogLikelihood(e as tf.Tensor3D, tags, mask, { ...s, transitions: tr as tf.Tensor2D }));
     const e0 = tf.tensor3d(E, [B, T, K]);
-    const [ge, gt] = tf.grads(f)([e0, s.transitions]).map((g) => Array.from(g.dataSync()));
+    const [ge, gt] = tf
+      .grads(f)([e0, s.transitions])
+      .map((g) => Array.from(g.dataSync()));
     const h = 1e-2;
     const numeric = (which: 0 | 1, i: number) => {
       const base = which === 0 ? E : TR;

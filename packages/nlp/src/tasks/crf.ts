@@ -20,7 +20,7 @@ const EMISSION_FLOOR = 30;
  */
 export function crfLogPartition(emissions: tf.Tensor3D, mask: tf.Tensor2D, crf: CrfScores): tf.Tensor1D {
   return tf.tidy(() => {
-    const [b, t, k] = emissions.shape;
+    const [b, t] = emissions.shape;
     const top = tf.max(emissions, 2, true);
     const scaled = tf.exp(tf.maximum(tf.sub(emissions, top), -EMISSION_FLOOR));
     const steps = tf.unstack(scaled, 1) as tf.Tensor2D[];

@@ -1,4 +1,12 @@
-import { createMetrics, type DecodeContext, type KindConfig, type TaskBuildContext, type TaskSpec, taskKind, UsageError } from '@polytask/core';
+import {
+  createMetrics,
+  type DecodeContext,
+  type KindConfig,
+  type TaskBuildContext,
+  type TaskSpec,
+  taskKind,
+  UsageError,
+} from '@polytask/core';
 import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
 import { nlpContext } from './context.js';
@@ -37,14 +45,26 @@ export function frameTask(c: KindConfig<typeof FrameOptions>, context?: TaskBuil
     // [B, C] intent logits and [B, T, K] slot scores packed as [B, 1 + T, max(C, K)].
     combine: ([intent, slots]) =>
       tf.tidy(() => {
-        const [b, t, k] = slots!.shape as [number, number, number];
+        const k = slots!.shape[2]!;
         const cls = intent!.shape[1]!;
         const w = Math.max(cls, k);
-        const row = tf.pad(intent!, [
-          [0, 0],
-          [0, w - cls],
-        ]).reshape([b, 1, w]);
-        return tf.concat([row, tf.pad(slots!, [[0, 0], [0, 0], [0, w - k]])], 1);
+        const row = tf
+          .pad(intent!, [
+            [0, 0],
+            [0, w - cls],
+          ])
+          .reshape([-1, 1, w]);
+        return tf.concat(
+          [
+            row,
+            tf.pad(slots!, [
+              [0, 0],
+              [0, 0],
+              [0, w - k],
+            ]),
+          ],
+          1,
+        );
       }),
     activate: (out) => tf.clone(out),
     decode: (p, dc?: DecodeContext) => {

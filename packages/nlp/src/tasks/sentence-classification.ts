@@ -1,4 +1,12 @@
-import { createMetrics, type KindConfig, keptPositions, softmaxCrossEntropy, type TaskBuildContext, type TaskSpec, taskKind } from '@polytask/core';
+import {
+  createMetrics,
+  type KindConfig,
+  keptPositions,
+  softmaxCrossEntropy,
+  type TaskBuildContext,
+  type TaskSpec,
+  taskKind,
+} from '@polytask/core';
 import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
 import { nlpContext, requireLabel } from './context.js';

@@ -1,15 +1,15 @@
 import {
   createMetrics,
+  createParameter,
   type DecodeContext,
   type KindConfig,
   keptPositions,
-  MetricSpec,
+  type MetricSpec,
   type Parameter,
   softmaxCrossEntropy,
   type TaskBuildContext,
   type TaskSpec,
   taskKind,
-  createParameter,
 } from '@polytask/core';
 import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
@@ -112,7 +112,9 @@ export function crfTaggingTask(c: KindConfig<typeof CrfTaggingOptions>, context?
   const scheme = c.constrained ? tagScheme(ctx.preprocessing, key) : 'none';
   const trained = names.slice(0, k);
   const penalty = (ok: boolean) => (ok ? 0 : FORBIDDEN);
-  const transitionMask = Float32Array.from({ length: k * k }, (_, i) => penalty(allowedTransition(trained[Math.floor(i / k)], trained[i % k], scheme)));
+  const transitionMask = Float32Array.from({ length: k * k }, (_, i) =>
+    penalty(allowedTransition(trained[Math.floor(i / k)], trained[i % k], scheme)),
+  );
   const startMask = Float32Array.from(trained, (tag) => penalty(allowedTransition(undefined, tag, scheme)));
   const endMask = Float32Array.from(trained, (tag) => penalty(allowedTransition(tag, undefined, scheme)));
   const transitions = createParameter(`${c.name}/crf/transitions`, tf.zeros([k, k]));
