@@ -75,7 +75,9 @@ describe('forecast example domain', () => {
 
   it('a bad history is one line naming the record and the field', async () => {
     const trained = loadModel(run, forecastDomain);
-    await expect(trained.predict([{ history: [1, 2] }])).rejects.toThrow(/record 0, field "history": expected an array of at least 48 numbers/);
+    await expect(trained.predict([{ history: [1, 2] }])).rejects.toThrow(
+      /record 0, field "history": expected an array of at least 48 numbers/,
+    );
     trained.dispose();
   });
 });

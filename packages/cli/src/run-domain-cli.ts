@@ -16,6 +16,8 @@ import {
   loadConfigFile,
   loadModel,
   logInfo,
+  type Metric,
+  metricValues,
   PolytaskError,
   RunConfig,
   registryCatalog,
@@ -109,13 +111,23 @@ function checkSplits(data: DomainData<unknown>, used: readonly (string | undefin
 }
 
 /** Checks a monitored `<task>/<metric>` against the metrics the built tasks report (before any training). */
+/** The names a fresh metric reports its values under (its own name for a single value). */
+function reportedNames(metric: Metric): string[] {
+  try {
+    return Object.keys(metricValues(metric));
+  } catch {
+    return [];
+  }
+}
+
 function checkMonitor(config: RunConfig, tasks: readonly TaskSpec[], file: string): void {
   const monitor = config.train.earlyStopping?.monitor;
   if (monitor === undefined || monitor === 'loss' || monitor === 'delta_m') return;
   const slash = monitor.lastIndexOf('/');
   const task = tasks.find((t) => t.name === monitor.slice(0, slash));
   if (!task) return;
-  const names = task.createMetrics().map((m) => m.name);
+  // A metric may report several named values (entity precision / recall / f1): each can be monitored.
+  const names = [...new Set(task.createMetrics().flatMap((m) => [m.name, ...reportedNames(m)]))];
   const metric = monitor.slice(slash + 1);
   if (!names.includes(metric)) {
     throw configError(
