@@ -17,8 +17,10 @@ export const PUBLISHED = [
   'packages/cli',
   'packages/recsys',
   'packages/report',
+  'packages/nlp',
   'packages/vision',
   'apps/recsys',
+  'apps/nlp',
   'apps/vision',
 ];
 

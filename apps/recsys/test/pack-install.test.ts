@@ -26,6 +26,32 @@ async function inProject(cmd: string, args: string[]): Promise<string> {
 }
 const bin = (...args: string[]) => inProject(join(project, 'node_modules/.bin/polytask-recsys'), args);
 const visionBin = (...args: string[]) => inProject(join(project, 'node_modules/.bin/polytask-vision'), args);
+const nlpBin = (...args: string[]) => inProject(join(project, 'node_modules/.bin/polytask-nlp'), args);
+
+/** A tiny SNIPS-format folder (`<split>/{seq.in, seq.out, label}`): weather in a city, music by a song name. */
+function writeSnips(root: string): void {
+  const rows = Array.from({ length: 24 }, (_, i) =>
+    i % 2 === 0
+      ? { words: ['weather', 'in', ['paris', 'rome', 'oslo'][i % 3]!], tags: ['O', 'O', 'B-city'], intent: 'GetWeather' }
+      : { words: ['play', ['halo', 'yellow', 'imagine'][i % 3]!], tags: ['O', 'B-song'], intent: 'PlayMusic' },
+  );
+  for (const split of ['train', 'dev', 'test']) {
+    mkdirSync(join(root, split), { recursive: true });
+    writeFileSync(join(root, split, 'seq.in'), `${rows.map((r) => r.words.join(' ')).join('\n')}\n`);
+    writeFileSync(join(root, split, 'seq.out'), `${rows.map((r) => r.tags.join(' ')).join('\n')}\n`);
+    writeFileSync(join(root, split, 'label'), `${rows.map((r) => r.intent).join('\n')}\n`);
+  }
+}
+const NLP_CONFIG = {
+  seed: 1,
+  data: { format: 'snips', root: 'snips', tokenizer: 'whitespace' },
+  tasks: [
+    { name: 'intent', type: 'sentence-classification', head: { type: 'sentence', options: {} } },
+    { name: 'slots', type: 'token-crf', head: { type: 'token', options: {} } },
+  ],
+  model: { trunk: { type: 'text-bilstm', options: { wordDim: 8, charDim: 4, charFilters: 4, hidden: 8 } } },
+  train: { epochs: 1, batchSize: 8 },
+};
 
 /** A user's script: synthetic shapes written in the COCO128 layout through the installed @polytask/vision. */
 const SHAPES_SCRIPT = `
@@ -86,7 +112,8 @@ function records(n: number): Record<string, string>[] {
 }
 
 beforeAll(async () => {
-  const built = ['packages/core', 'packages/cli', 'packages/recsys', 'packages/report', 'apps/recsys', 'packages/vision', 'apps/vision'];
+  const built = ['packages/core', 'packages/cli', 'packages/recsys', 'packages/report', 'apps/recsys'];
+  built.push('packages/vision', 'apps/vision', 'packages/nlp', 'apps/nlp');
   await run(join(REPO, 'node_modules/.bin/tsc'), ['-b', ...built], { cwd: REPO });
   const { stdout } = await run('node', [join(REPO, 'scripts/check-pack.mjs'), '--out', join(work, 'tarballs')], { cwd: REPO, env });
   tarballs = (JSON.parse(stdout) as { tarballs: Record<string, string> }).tarballs;
@@ -105,6 +132,9 @@ beforeAll(async () => {
   writeFileSync(join(project, 'library.mjs'), LIBRARY_SCRIPT);
   writeFileSync(join(project, 'shapes.mjs'), SHAPES_SCRIPT);
   writeFileSync(join(project, 'vision.json'), JSON.stringify(VISION_CONFIG));
+  writeSnips(join(project, 'snips'));
+  writeFileSync(join(project, 'nlp.json'), JSON.stringify(NLP_CONFIG));
+  writeFileSync(join(project, 'sentences.txt'), 'weather in  rome\n{"text": "play halo", "id": 7}\n');
   await inProject('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error']);
 }, 480_000);
 
@@ -116,6 +146,8 @@ describe('packed and installed outside the workspace', () => {
       '@polytask/cli',
       '@polytask/core',
       '@polytask/cpu-kernels',
+      '@polytask/nlp',
+      '@polytask/nlp-cli',
       '@polytask/recsys',
       '@polytask/recsys-cli',
       '@polytask/report',
@@ -195,6 +227,22 @@ describe('packed and installed outside the workspace', () => {
       const p = JSON.parse(line) as { overlay: string; segmentation: { mask: string } };
       expect(existsSync(resolve(project, p.overlay))).toBe(true);
       expect(existsSync(resolve(project, p.segmentation.mask))).toBe(true);
+    }
+  });
+
+  it('the installed polytask-nlp trains on a SNIPS-format folder and predicts raw text lines with spans (natural from npm)', async () => {
+    await nlpBin('train', '--config', 'nlp.json', '--out', 'runs/nlp');
+    const metrics = JSON.parse(readFileSync(join(project, 'runs/nlp/metrics.json'), 'utf8')) as { tasks: Record<string, unknown> };
+    expect(Object.keys(metrics.tasks)).toEqual(['intent', 'slots']);
+    const lines = (await nlpBin('predict', '--model', 'runs/nlp', '--input', 'sentences.txt')).trim().split('\n');
+    const [raw, json] = lines.map(
+      (l) => JSON.parse(l) as { id?: number; text: string; intent: string; entities: { start: number; end: number; text: string }[] },
+    );
+    expect(raw!.text).toBe('weather in  rome');
+    expect(json!.id).toBe(7);
+    for (const p of [raw!, json!]) {
+      expect(['GetWeather', 'PlayMusic']).toContain(p.intent);
+      for (const e of p.entities) expect(p.text.slice(e.start, e.end)).toBe(e.text);
     }
   });
 });
