@@ -5,6 +5,7 @@ import {
   type DomainData,
   type EncodedRecords,
   type Inputs,
+  parseSavedPreprocessing,
   type RunConfig,
   type TaskSpec,
   taskLabelKey,
@@ -38,13 +39,8 @@ export interface RecsysState {
 
 /** Validates saved preprocessing (model.json's `preprocessing`) and builds its feature pipeline. */
 export function parseRecsysPreprocessing(value: unknown, file = 'model.json'): RecsysState {
-  const parsed = RecsysPreprocessing.safeParse(value);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const field = issue ? ['preprocessing', ...issue.path].join('.') : 'preprocessing';
-    throw new UsageError(`${file}: field "${field}": not a recsys preprocessing (${issue?.message ?? 'invalid'})`);
-  }
-  return { prep: parsed.data, pipeline: new FeaturePipeline(parsed.data.features) };
+  const prep = parseSavedPreprocessing(RecsysPreprocessing, value, file, 'a recsys preprocessing');
+  return { prep, pipeline: new FeaturePipeline(prep.features) };
 }
 
 /**

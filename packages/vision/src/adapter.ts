@@ -8,6 +8,7 @@ import {
   type EncodedRecords,
   type FormatContext,
   type Prediction,
+  parseSavedPreprocessing,
   type RunConfig,
   type TaskSpec,
   taskLabelKey,
@@ -66,13 +67,7 @@ function checkTasks(tasks: readonly TaskSpec[], config: RunConfig, file: string)
 
 /** Validates saved preprocessing (model.json's `preprocessing`). */
 export function parseVisionPreprocessing(value: unknown, file = 'model.json'): VisionPreprocessing {
-  const parsed = VisionPreprocessing.safeParse(value);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const field = issue ? ['preprocessing', ...issue.path].join('.') : 'preprocessing';
-    throw new UsageError(`${file}: field "${field}": not a vision preprocessing (${issue?.message ?? 'invalid'})`);
-  }
-  return parsed.data;
+  return parseSavedPreprocessing(VisionPreprocessing, value, file, 'a vision preprocessing');
 }
 
 /** A predict record: the image to read. */

@@ -1,4 +1,4 @@
-import { type HostTensor, UsageError } from '@polytask/core';
+import { type HostTensor, parseSavedPreprocessing } from '@polytask/core';
 import { z } from 'zod';
 import { TAG_SCHEMES, type TagScheme } from '../tags/schemes.js';
 import { TOKENIZERS } from '../text/tokenize.js';
@@ -90,13 +90,7 @@ export class NlpState {
 
 /** Validates saved preprocessing (model.json's `preprocessing`). */
 export function parseNlpPreprocessing(value: unknown, file = 'model.json'): NlpState {
-  const parsed = NlpPreprocessing.safeParse(value);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const field = issue ? ['preprocessing', ...issue.path].join('.') : 'preprocessing';
-    throw new UsageError(`${file}: field "${field}": not an nlp preprocessing (${issue?.message ?? 'invalid'})`);
-  }
-  return new NlpState(parsed.data);
+  return new NlpState(parseSavedPreprocessing(NlpPreprocessing, value, file, 'an nlp preprocessing'));
 }
 
 /** Scheme of a label key's tags as trained. */
