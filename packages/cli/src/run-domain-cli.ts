@@ -110,7 +110,6 @@ function checkSplits(data: DomainData<unknown>, used: readonly (string | undefin
   }
 }
 
-/** Checks a monitored `<task>/<metric>` against the metrics the built tasks report (before any training). */
 /** The names a fresh metric reports its values under (its own name for a single value). */
 function reportedNames(metric: Metric): string[] {
   try {
@@ -120,6 +119,7 @@ function reportedNames(metric: Metric): string[] {
   }
 }
 
+/** Checks a monitored `<task>/<metric>` against the metrics the built tasks report (before any training). */
 function checkMonitor(config: RunConfig, tasks: readonly TaskSpec[], file: string): void {
   const monitor = config.train.earlyStopping?.monitor;
   if (monitor === undefined || monitor === 'loss' || monitor === 'delta_m') return;
@@ -436,7 +436,7 @@ export async function runDomainCli<P>(
       'predict every task for input records (JSON lines, or what the domain reads: text lines, images); writes JSON lines to stdout',
     )
     .requiredOption('--model <dir>', 'trained model folder (DIR/model of train, or DIR itself)')
-    .option('--input <file>', 'JSON lines of raw records, or - for stdin', '-')
+    .option('--input <file>', 'records: JSON lines (or what the domain reads: text lines, an image, a folder), or - for stdin', '-')
     .option('--id-field <name>', 'record field copied into each output line (predictions and error records)', 'id')
     .option('--out <dir>', 'folder for files the predictions write (vision: mask and overlay images)')
     .addOption(backendOption())
