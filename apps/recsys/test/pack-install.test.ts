@@ -112,8 +112,17 @@ function records(n: number): Record<string, string>[] {
 }
 
 beforeAll(async () => {
-  const built = ['packages/core', 'packages/cli', 'packages/recsys', 'packages/report', 'apps/recsys'];
-  built.push('packages/vision', 'apps/vision', 'packages/nlp', 'apps/nlp');
+  const built = [
+    'packages/core',
+    'packages/cli',
+    'packages/recsys',
+    'packages/report',
+    'packages/vision',
+    'packages/nlp',
+    'apps/recsys',
+    'apps/vision',
+    'apps/nlp',
+  ];
   await run(join(REPO, 'node_modules/.bin/tsc'), ['-b', ...built], { cwd: REPO });
   const { stdout } = await run('node', [join(REPO, 'scripts/check-pack.mjs'), '--out', join(work, 'tarballs')], { cwd: REPO, env });
   tarballs = (JSON.parse(stdout) as { tarballs: Record<string, string> }).tarballs;

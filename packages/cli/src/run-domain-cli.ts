@@ -16,8 +16,7 @@ import {
   loadConfigFile,
   loadModel,
   logInfo,
-  type Metric,
-  metricValues,
+  metricValueNames,
   PolytaskError,
   RunConfig,
   registryCatalog,
@@ -110,15 +109,6 @@ function checkSplits(data: DomainData<unknown>, used: readonly (string | undefin
   }
 }
 
-/** The names a fresh metric reports its values under (its own name for a single value). */
-function reportedNames(metric: Metric): string[] {
-  try {
-    return Object.keys(metricValues(metric));
-  } catch {
-    return [];
-  }
-}
-
 /** Checks a monitored `<task>/<metric>` against the metrics the built tasks report (before any training). */
 function checkMonitor(config: RunConfig, tasks: readonly TaskSpec[], file: string): void {
   const monitor = config.train.earlyStopping?.monitor;
@@ -127,7 +117,7 @@ function checkMonitor(config: RunConfig, tasks: readonly TaskSpec[], file: strin
   const task = tasks.find((t) => t.name === monitor.slice(0, slash));
   if (!task) return;
   // A metric may report several named values (entity precision / recall / f1): each can be monitored.
-  const names = [...new Set(task.createMetrics().flatMap((m) => [m.name, ...reportedNames(m)]))];
+  const names = [...new Set(task.createMetrics().flatMap((m) => [m.name, ...metricValueNames(m)]))];
   const metric = monitor.slice(slash + 1);
   if (!names.includes(metric)) {
     throw configError(

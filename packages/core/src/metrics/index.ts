@@ -38,6 +38,7 @@ export {
   type MetricInput,
   type MetricResult,
   metricRegistry,
+  metricValueNames,
   metricValues,
 } from './metric.js';
 export { createMse } from './mse.js';

@@ -56,3 +56,15 @@ export function metricValues(metric: Metric): Record<string, number> {
   const r = metric.result();
   return typeof r === 'number' ? { [metric.name]: r } : r;
 }
+
+/**
+ * The names a fresh (not yet updated) metric reports its values under: its own name for a single value, the keys of
+ * a multi-valued result (entity f1 / precision / recall, map / map50); none when it cannot report before any data.
+ */
+export function metricValueNames(metric: Metric): string[] {
+  try {
+    return Object.keys(metricValues(metric));
+  } catch {
+    return [];
+  }
+}

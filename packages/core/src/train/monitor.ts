@@ -1,4 +1,4 @@
-import type { Direction, Metric } from '../metrics/metric.js';
+import { type Direction, metricValueNames } from '../metrics/metric.js';
 import { isSupervised, type TaskSpec } from '../tasks/task-spec.js';
 import type { FitRun, Logs } from './callbacks.js';
 
@@ -64,17 +64,8 @@ export function chooseMonitor(
   if (configured && (!singleTask || covers(configured.monitor, reported))) return new Monitor(configured.monitor, configured.mode);
   const first = reported.find(isSupervised) ?? reported[0]!;
   const metric = first.createMetrics()[0];
-  return new Monitor(metric ? `${first.name}/${firstValueName(metric)}` : 'loss');
-}
-
-/** A metric's first reported value: its name, or the first name of a multi-valued result (entity f1, mAP). */
-function firstValueName(metric: Metric): string {
-  try {
-    const r = metric.result();
-    return typeof r === 'number' ? metric.name : (Object.keys(r)[0] ?? metric.name);
-  } catch {
-    return metric.name;
-  }
+  // a multi-valued metric is monitored by its first value (entity f1, map)
+  return new Monitor(metric ? `${first.name}/${metricValueNames(metric)[0] ?? metric.name}` : 'loss');
 }
 
 function covers(monitor: string, tasks: readonly TaskSpec[]): boolean {
