@@ -31,7 +31,7 @@ export interface DetSegConfig {
   optimizer: { lr: number };
 }
 
-/** conv (no bias) + BatchNorm + ReLU, PyTorch's padding 1 for the 3×3 kernels. */
+/** conv (no bias) + BatchNorm + ReLU (one fused op where the native kernels are), PyTorch's padding 1 for the 3×3 kernels. */
 class Cbr {
   readonly conv: Conv2d;
   readonly bn: BatchNorm;
@@ -40,7 +40,7 @@ class Cbr {
     this.bn = new BatchNorm(`${name}/bn`, o);
   }
   apply(x: tf.Tensor4D, ctx: ForwardContext): tf.Tensor4D {
-    return tf.relu(this.bn.apply(this.conv.apply(x), ctx)) as tf.Tensor4D;
+    return this.bn.applyRelu(this.conv.apply(x), ctx) as tf.Tensor4D;
   }
   parameters(): Parameter[] {
     return [...this.conv.parameters(), ...this.bn.parameters()];

@@ -72,6 +72,30 @@ export interface CpuKernels {
     classes: number,
   ): void;
   /**
+   * out[c] = Σ_r x[r, c] over a row-major rows × cols x: the sum over a tensor's leading axes (float partials of 64
+   * rows added in double). Large inputs run on OpenMP's threads.
+   */
+  sumRows(x: Float32Array, out: Float32Array, rows: number, cols: number): void;
+  /**
+   * One Adam(W) step over a parameter in one pass (float32): g' = g + l2·w, m' = β1·m + (1 − β1)·g',
+   * v' = β2·v + (1 − β2)·g'², w' = w − (stepSize·m' / (√v' + epsHat) + decay·w). Outputs may not alias inputs.
+   */
+  adamUpdate(
+    w: Float32Array,
+    g: Float32Array,
+    m: Float32Array,
+    v: Float32Array,
+    wOut: Float32Array,
+    mOut: Float32Array,
+    vOut: Float32Array,
+    beta1: number,
+    beta2: number,
+    stepSize: number,
+    epsHat: number,
+    l2: number,
+    decay: number,
+  ): void;
+  /**
    * oneDNN kernels (present only when the addon was built against oneDNN and POLYTASK_KERNELS is not 'openblas').
    * Same buffers and geometry arguments as the OpenBLAS ones; each returns true when it ran and false when oneDNN has
    * no implementation for the case (the caller then runs the OpenBLAS kernel). Activations: linear, relu, relu6, elu,
@@ -85,7 +109,10 @@ export interface CpuKernels {
   ): boolean;
   dnnlConv2dBackpropInput?(dy: Float32Array, filter: Float32Array, dx: Float32Array, ...geometry: number[]): boolean;
   dnnlConv2dBackpropFilter?(x: Float32Array, dy: Float32Array, dw: Float32Array, ...geometry: number[]): boolean;
-  /** Training batch norm over rows × channels (channels last): y, batch mean and biased variance. */
+  /**
+   * Training batch norm over rows × channels (channels last): y, batch mean and biased variance. With a workspace
+   * (at least rows · channels bytes) y = relu(batch norm), and the workspace keeps what the backward pass needs.
+   */
   dnnlBatchNormForward?(
     x: Float32Array,
     gamma: Float32Array,
@@ -96,8 +123,9 @@ export interface CpuKernels {
     rows: number,
     channels: number,
     epsilon: number,
+    reluWorkspace?: Float32Array | null,
   ): boolean;
-  /** Its backward: dx, dgamma, dbeta from x, dy and the forward's batch statistics. */
+  /** Its backward: dx, dgamma, dbeta from x, dy and the forward's batch statistics (and workspace, for the relu). */
   dnnlBatchNormBackward?(
     x: Float32Array,
     dy: Float32Array,
@@ -110,6 +138,7 @@ export interface CpuKernels {
     rows: number,
     channels: number,
     epsilon: number,
+    reluWorkspace?: Float32Array | null,
   ): boolean;
   /**
    * OpenBLAS core (kernel family), build config and thread count; `onednn` is null when the oneDNN kernels are not

@@ -62,15 +62,18 @@ function requestedThreads() {
 }
 
 /**
- * oneDNN runs on OpenMP (libgomp), whose idle threads spin for a while after every parallel region by default. Between
- * two oneDNN primitives the step runs single-threaded wasm kernels and OpenBLAS calls, so the spinning thread only
- * takes a core from them (and from other processes): the vision step measured 1.5–1.7 s with the default policy and
- * 0.5–0.67 s with OMP_WAIT_POLICY=passive on this 2-core machine (GOMP_SPINCOUNT 2000–200000 in between). Choose
- * passive unless the user set a policy. Must run before libgomp is loaded (it reads the environment once).
+ * oneDNN and the element-wise loops run on OpenMP (libgomp), whose idle threads by default spin for 300 000 rounds
+ * (milliseconds) after every parallel region before they sleep. Between two parallel calls the step runs
+ * single-threaded wasm kernels and OpenBLAS calls, and a long spin took a core from OpenBLAS' own threads: the recsys
+ * step measured 217–221 ms spinning vs 149–155 ms with GOMP_SPINCOUNT=30000 or OMP_WAIT_POLICY=passive. Sleeping at
+ * once costs a futex wake-up per call instead (tens of µs; a vision step makes ~150 such calls): vision measured
+ * 104–116 ms with 30 000 rounds vs 119–124 ms passive, nlp the same either way (quiet 2-core Xeon, 2026-12-02). So:
+ * a short spin (GOMP_SPINCOUNT=30000) unless the user chose a policy. Must run before libgomp is loaded (it reads
+ * the environment once).
  */
 function chooseOmpWaitPolicy() {
   if (process.env.OMP_WAIT_POLICY === undefined && process.env.GOMP_SPINCOUNT === undefined) {
-    process.env.OMP_WAIT_POLICY = 'passive';
+    process.env.GOMP_SPINCOUNT = '30000';
   }
 }
 

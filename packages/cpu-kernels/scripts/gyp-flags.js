@@ -3,5 +3,5 @@
 // scripts/build.js sets POLYTASK_WITH_ONEDNN=1 when it found oneDNN's headers.
 const kind = process.argv[2];
 const on = process.env.POLYTASK_WITH_ONEDNN === '1';
-const flags = { defines: ['POLYTASK_ONEDNN'], libraries: ['-ldnnl', '-lgomp'] };
+const flags = { defines: ['POLYTASK_ONEDNN'], libraries: ['-ldnnl'] };
 if (on && flags[kind]) console.log(flags[kind].join('\n'));

@@ -12,6 +12,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 #ifdef POLYTASK_ONEDNN
 #include "onednn.h"
 #endif
@@ -29,6 +32,31 @@ extern char *openblas_get_config(void) __attribute__((weak));
       return NULL;                                                    \
     }                                                                 \
   } while (0)
+
+/*
+ * The element-wise loops below run on OpenMP's pool (the one oneDNN uses) from this many elements; below it waking
+ * the second thread costs more than it saves. Without OpenMP they run on the calling thread.
+ */
+#define PARALLEL_MIN 32768
+
+static int pool_threads(int64_t n) {
+#ifdef _OPENMP
+  return n >= PARALLEL_MIN ? omp_get_max_threads() : 1;
+#else
+  (void)n;
+  return 1;
+#endif
+}
+
+/*
+ * The element-wise workers are compiled for AVX-512, AVX2 and baseline x86-64, picked once at load time (GCC's
+ * function multi-versioning): the addon is built without -march, which alone would leave them at SSE2 width.
+ */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define SIMD_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define SIMD_CLONES
+#endif
 
 /* im2col buffers above this many floats are processed in batch chunks. */
 #define COL_LIMIT (16 * 1024 * 1024)
@@ -527,9 +555,9 @@ static inline float exp_one(float x) {
   const float hi = 88.72283172607422f, lo = -87.3365447505531f;
   float xc = x > hi ? hi : x;
   xc = xc < lo ? lo : xc;
-  float t = xc * 1.44269504088896341f;
-  int32_t ni = (int32_t)(t + (t >= 0.0f ? 0.5f : -0.5f));
-  float n = (float)ni;
+  /* floor(t + ½) rather than a branch on the sign: the loop stays branch-free, so it vectorises */
+  const float n = __builtin_floorf(xc * 1.44269504088896341f + 0.5f);
+  const int32_t ni = (int32_t)n;
   float r = xc - n * 0.693359375f;
   r = r - n * -2.12194440e-4f;
   float p = 1.9875691500e-4f;
@@ -551,8 +579,12 @@ static inline float exp_one(float x) {
   return x != x ? x : y;
 }
 
-static void exp_range(const float *restrict x, float *restrict y, int64_t n) {
+SIMD_CLONES static void exp_range(const float *restrict x, float *restrict y, int64_t n) {
   for (int64_t i = 0; i < n; i++) y[i] = exp_one(x[i]);
+}
+
+SIMD_CLONES static void exp_inplace(float *y, int64_t n) {
+  for (int64_t i = 0; i < n; i++) y[i] = exp_one(y[i]);
 }
 
 /* exp(x, y): y = exp(x), element-wise. */
@@ -567,8 +599,52 @@ static napi_value Exp(napi_env env, napi_callback_info info) {
     napi_throw_range_error(env, NULL, "exp: output too small");
     return NULL;
   }
-  exp_range(x, y, (int64_t)lx);
+  {
+    const int64_t total = (int64_t)lx, block = 16384, blocks = (total + block - 1) / block;
+    const int nt = pool_threads((int64_t)lx);
+#pragma omp parallel for schedule(static) num_threads(nt)
+    for (int64_t k = 0; k < blocks; k++) {
+      const int64_t lo = k * block, hi = lo + block < total ? lo + block : total;
+      if (x == y)
+        exp_inplace(y + lo, hi - lo);
+      else
+        exp_range(x + lo, y + lo, hi - lo);
+    }
+  }
   return NULL;
+}
+
+/*
+ * Rows [r0, r1) of the sparse softmax cross-entropy, in three passes so that the exponentials run as one long
+ * vectorised loop (rows are often a few classes wide): shifted logits z − max with loss[r] = −(z[label] − max), exp
+ * over the block, then normalise per row.
+ */
+SIMD_CLONES static void softmax_ce_rows(const float *logits, const int32_t *labels, float *loss, float *grad, int64_t r0,
+                                        int64_t r1, int64_t classes) {
+  for (int64_t r = r0; r < r1; r++) {
+    const float *z = logits + r * classes;
+    float *g = grad + r * classes;
+    float max = z[0];
+    for (int64_t c = 1; c < classes; c++) max = z[c] > max ? z[c] : max;
+    for (int64_t c = 0; c < classes; c++) g[c] = z[c] - max;
+    const int32_t label = labels[r];
+    loss[r] = label >= 0 && label < classes ? -g[label] : 0.0f;
+  }
+  exp_inplace(grad + r0 * classes, (r1 - r0) * classes);
+  for (int64_t r = r0; r < r1; r++) {
+    float *g = grad + r * classes;
+    const int32_t label = labels[r];
+    if (label < 0 || label >= classes) {
+      memset(g, 0, sizeof(float) * (size_t)classes);
+      continue;
+    }
+    float sum = 0.0f;
+    for (int64_t c = 0; c < classes; c++) sum += g[c];
+    const float inv = 1.0f / sum;
+    for (int64_t c = 0; c < classes; c++) g[c] *= inv;
+    g[label] -= 1.0f;
+    loss[r] += logf(sum);
+  }
 }
 
 /*
@@ -599,33 +675,40 @@ static napi_value SparseSoftmaxCrossEntropy(napi_env env, napi_callback_info inf
     napi_throw_range_error(env, NULL, "sparseSoftmaxCrossEntropy: buffers too small for rows x classes");
     return NULL;
   }
-  /* Three passes so that the exponentials run as one long vectorised loop (rows are often a few classes wide):
-   * shifted logits z − max with loss[r] = −(z[label] − max), then exp over everything, then normalise per row. */
-  for (int64_t r = 0; r < rows; r++) {
-    const float *z = logits + r * classes;
-    float *g = grad + r * classes;
-    float max = z[0];
-    for (int64_t c = 1; c < classes; c++) max = z[c] > max ? z[c] : max;
-    for (int64_t c = 0; c < classes; c++) g[c] = z[c] - max;
-    const int32_t label = labels[r];
-    loss[r] = label >= 0 && label < classes ? -g[label] : 0.0f;
-  }
-  for (size_t i = 0; i < n; i++) grad[i] = exp_one(grad[i]);
-  for (int64_t r = 0; r < rows; r++) {
-    float *g = grad + r * classes;
-    const int32_t label = labels[r];
-    if (label < 0 || label >= classes) {
-      memset(g, 0, sizeof(float) * (size_t)classes);
-      continue;
+  {
+    const int64_t total = rows, block = 512, blocks = (total + block - 1) / block;
+    const int nt = pool_threads((int64_t)n);
+#pragma omp parallel for schedule(static) num_threads(nt)
+    for (int64_t k = 0; k < blocks; k++) {
+      const int64_t lo = k * block, hi = lo + block < total ? lo + block : total;
+      softmax_ce_rows(logits, labels, loss, grad, lo, hi, classes);
     }
-    float sum = 0.0f;
-    for (int64_t c = 0; c < classes; c++) sum += g[c];
-    const float inv = 1.0f / sum;
-    for (int64_t c = 0; c < classes; c++) g[c] *= inv;
-    g[label] -= 1.0f;
-    loss[r] += logf(sum);
   }
   return NULL;
+}
+
+/* One image of resizeBilinearGrad: dx [inH, inW, depth] zeroed, then every dy element added to its four taps. */
+SIMD_CLONES static void resize_grad_image(const float *restrict dy, float *restrict dx, int64_t inH, int64_t inW, int64_t depth,
+                                          int64_t outH, int64_t outW, const int32_t *rowLo, const int32_t *rowHi,
+                                          const float *rowFrac, const int32_t *colLo, const int32_t *colHi,
+                                          const float *colFrac) {
+  memset(dx, 0, sizeof(float) * (size_t)(inH * inW * depth));
+  const float *g = dy;
+  for (int64_t r = 0; r < outH; r++) {
+    const int64_t top = rowLo[r] * inW, bottom = rowHi[r] * inW;
+    const float fr = rowFrac[r];
+    for (int64_t c = 0; c < outW; c++, g += depth) {
+      const float fc = colFrac[c];
+      float *tl = dx + (top + colLo[c]) * depth, *tr = dx + (top + colHi[c]) * depth;
+      float *bl = dx + (bottom + colLo[c]) * depth, *br = dx + (bottom + colHi[c]) * depth;
+      const float wTl = (1 - fr) * (1 - fc), wTr = (1 - fr) * fc, wBl = fr * (1 - fc), wBr = fr * fc;
+      /* the four taps can be the same pixel (edges, lo == hi): sequential adds keep that exact */
+      for (int64_t d = 0; d < depth; d++) tl[d] += g[d] * wTl;
+      for (int64_t d = 0; d < depth; d++) tr[d] += g[d] * wTr;
+      for (int64_t d = 0; d < depth; d++) bl[d] += g[d] * wBl;
+      for (int64_t d = 0; d < depth; d++) br[d] += g[d] * wBr;
+    }
+  }
 }
 
 /*
@@ -671,23 +754,138 @@ static napi_value ResizeBilinearGrad(napi_env env, napi_callback_info info) {
       napi_throw_range_error(env, NULL, "resizeBilinearGrad: column tap outside the image");
       return NULL;
     }
-  memset(dx, 0, sizeof(float) * (size_t)(batch * inH * inW * depth));
-  const float *g = dy;
-  for (int64_t b = 0; b < batch; b++) {
-    for (int64_t r = 0; r < outH; r++) {
-      const int64_t top = (b * inH + rowLo[r]) * inW, bottom = (b * inH + rowHi[r]) * inW;
-      const float fr = rowFrac[r];
-      for (int64_t c = 0; c < outW; c++, g += depth) {
-        const float fc = colFrac[c];
-        float *tl = dx + (top + colLo[c]) * depth, *tr = dx + (top + colHi[c]) * depth;
-        float *bl = dx + (bottom + colLo[c]) * depth, *br = dx + (bottom + colHi[c]) * depth;
-        const float wTl = (1 - fr) * (1 - fc), wTr = (1 - fr) * fc, wBl = fr * (1 - fc), wBr = fr * fc;
-        /* the four taps can be the same pixel (edges, lo == hi): sequential adds keep that exact */
-        for (int64_t d = 0; d < depth; d++) tl[d] += g[d] * wTl;
-        for (int64_t d = 0; d < depth; d++) tr[d] += g[d] * wTr;
-        for (int64_t d = 0; d < depth; d++) bl[d] += g[d] * wBl;
-        for (int64_t d = 0; d < depth; d++) br[d] += g[d] * wBr;
-      }
+  /* Images are independent (each writes only its own dx): the pool takes them in parallel. */
+  const int nt = batch > 1 ? pool_threads(batch * outH * outW * depth) : 1;
+#pragma omp parallel for schedule(static) num_threads(nt)
+  for (int64_t b = 0; b < batch; b++)
+    resize_grad_image(dy + b * outH * outW * depth, dx + b * inH * inW * depth, inH, inW, depth, outH, outW, rowLo,
+                      rowHi, rowFrac, colLo, colHi, colFrac);
+  return NULL;
+}
+
+/* ---------------------------------------------------------------- reductions and optimizer steps */
+
+/*
+ * sumRows(x, out, rows, cols): out[c] = Σ_r x[r, c], the sum over the leading axes of a row-major tensor (the bias
+ * gradient of a channels-last layer, a batch norm's Σ dy). tfjs' wasm Sum first transposes the reduced axes innermost
+ * (a full strided copy); this streams x once. Each thread sums its rows in float partials of SUM_BLOCK rows, which
+ * are added in double: the error stays that of a SUM_BLOCK-term float sum however many rows there are.
+ */
+#define SUM_BLOCK 64
+/* Rows [r0, r1) of sumRows into acc (double), through float partials of SUM_BLOCK rows in part. */
+SIMD_CLONES static void sum_rows_range(const float *restrict x, int64_t r0, int64_t r1, int64_t cols,
+                                       float *restrict part, double *restrict acc) {
+  for (int64_t b = r0; b < r1; b += SUM_BLOCK) {
+    const int64_t e = b + SUM_BLOCK < r1 ? b + SUM_BLOCK : r1;
+    memset(part, 0, sizeof(float) * (size_t)cols);
+    for (int64_t r = b; r < e; r++) {
+      const float *xr = x + r * cols;
+      for (int64_t c = 0; c < cols; c++) part[c] += xr[c];
+    }
+    for (int64_t c = 0; c < cols; c++) acc[c] += part[c];
+  }
+}
+
+static napi_value SumRows(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 4) {
+    napi_throw_error(env, NULL, "sumRows: too few arguments");
+    return NULL;
+  }
+  float *x, *out;
+  size_t lx, lout;
+  int64_t rows, cols, n;
+  if (!arg_f32(env, argv[0], &x, &lx) || !arg_f32(env, argv[1], &out, &lout) || !arg_int(env, argv[2], 0, &rows) ||
+      !arg_int(env, argv[3], 1, &cols))
+    return NULL;
+  if (!mul_ok(&n, 2, (int64_t[]){rows, cols}) || lx < (size_t)n || lout < (size_t)cols) {
+    napi_throw_range_error(env, NULL, "sumRows: buffers too small for rows x cols");
+    return NULL;
+  }
+  const int threads = pool_threads(n);
+  double *acc = (double *)calloc((size_t)(threads * cols), sizeof(double));
+  float *part = (float *)malloc(sizeof(float) * (size_t)(threads * cols));
+  if (!acc || !part) {
+    free(acc);
+    free(part);
+    napi_throw_error(env, NULL, "sumRows: out of memory");
+    return NULL;
+  }
+  /* One range of rows per thread, each with its own partials and accumulators. */
+  const int64_t per = (rows + threads - 1) / threads;
+#pragma omp parallel for schedule(static) num_threads(threads)
+  for (int t = 0; t < threads; t++) {
+    const int64_t lo = t * per < rows ? t * per : rows, hi = lo + per < rows ? lo + per : rows;
+    sum_rows_range(x, lo, hi, cols, part + t * cols, acc + t * cols);
+  }
+  for (int64_t c = 0; c < cols; c++) {
+    double s = 0;
+    for (int t = 0; t < threads; t++) s += acc[t * cols + c];
+    out[c] = (float)s;
+  }
+  free(acc);
+  free(part);
+  return NULL;
+}
+
+typedef struct {
+  float b1, c1, b2, c2, step, eps, l2, decay;
+} AdamStep;
+
+SIMD_CLONES static void adam_range(const AdamStep *h, const float *restrict w, const float *restrict g,
+                                   const float *restrict m, const float *restrict v, float *restrict wOut,
+                                   float *restrict mOut, float *restrict vOut, int64_t n) {
+  const float b1 = h->b1, c1 = h->c1, b2 = h->b2, c2 = h->c2, step = h->step, eps = h->eps, l2 = h->l2, decay = h->decay;
+  for (int64_t i = 0; i < n; i++) {
+    const float gi = l2 != 0.0f ? g[i] + w[i] * l2 : g[i];
+    const float mi = m[i] * b1 + gi * c1;
+    const float vi = v[i] * b2 + (gi * gi) * c2;
+    float u = (mi * step) / (sqrtf(vi) + eps);
+    u = decay != 0.0f ? u + w[i] * decay : u;
+    mOut[i] = mi;
+    vOut[i] = vi;
+    wOut[i] = w[i] - u;
+  }
+}
+
+/*
+ * adamUpdate(w, g, m, v, wOut, mOut, vOut, beta1, beta2, stepSize, epsHat, l2, decay): one Adam(W) step in one pass,
+ * in float32 and in the order core's Optimizer writes it with tfjs ops:
+ *   g' = g + l2·w,  m' = β1·m + (1 − β1)·g',  v' = β2·v + (1 − β2)·g'²,  w' = w − (stepSize·m' / (√v' + epsHat) + decay·w).
+ * Eleven element-wise kernels (eleven passes over every parameter) become one.
+ */
+static napi_value AdamUpdate(napi_env env, napi_callback_info info) {
+  size_t argc = 13;
+  napi_value argv[13];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 13) {
+    napi_throw_error(env, NULL, "adamUpdate: too few arguments");
+    return NULL;
+  }
+  float *p[7];
+  size_t l[7];
+  for (int i = 0; i < 7; i++)
+    if (!arg_f32(env, argv[i], &p[i], &l[i])) return NULL;
+  double hp[6];
+  for (int i = 0; i < 6; i++)
+    if (!arg_double(env, argv[7 + i], &hp[i])) return NULL;
+  const size_t n = l[0];
+  for (int i = 1; i < 7; i++)
+    if (l[i] < n) {
+      napi_throw_range_error(env, NULL, "adamUpdate: buffers shorter than the parameter");
+      return NULL;
+    }
+  const AdamStep h = {(float)hp[0], (float)(1 - hp[0]), (float)hp[1], (float)(1 - hp[1]),
+                      (float)hp[2], (float)hp[3], (float)hp[4], (float)hp[5]};
+  {
+    const int64_t total = (int64_t)n, block = 16384, blocks = (total + block - 1) / block;
+    const int nt = pool_threads((int64_t)n);
+#pragma omp parallel for schedule(static) num_threads(nt)
+    for (int64_t k = 0; k < blocks; k++) {
+      const int64_t lo = k * block, hi = lo + block < total ? lo + block : total;
+      adam_range(&h, p[0] + lo, p[1] + lo, p[2] + lo, p[3] + lo, p[4] + lo, p[5] + lo, p[6] + lo, hi - lo);
     }
   }
   return NULL;
@@ -729,8 +927,8 @@ static napi_value SetThreads(napi_env env, napi_callback_info info) {
     return NULL;
   }
   if (openblas_set_num_threads) openblas_set_num_threads((int)threads);
-#ifdef POLYTASK_ONEDNN
-  polytask_onednn_set_threads((int)threads);
+#ifdef _OPENMP
+  omp_set_num_threads((int)threads); /* oneDNN's pool and the loops above */
 #endif
   return NULL;
 }
@@ -745,6 +943,8 @@ static napi_value Init(napi_env env, napi_value exports) {
       {"exp", NULL, Exp, NULL, NULL, NULL, napi_default, NULL},
       {"resizeBilinearGrad", NULL, ResizeBilinearGrad, NULL, NULL, NULL, napi_default, NULL},
       {"sparseSoftmaxCrossEntropy", NULL, SparseSoftmaxCrossEntropy, NULL, NULL, NULL, napi_default, NULL},
+      {"sumRows", NULL, SumRows, NULL, NULL, NULL, napi_default, NULL},
+      {"adamUpdate", NULL, AdamUpdate, NULL, NULL, NULL, napi_default, NULL},
       {"info", NULL, Info, NULL, NULL, NULL, napi_default, NULL},
       {"setThreads", NULL, SetThreads, NULL, NULL, NULL, napi_default, NULL},
   };

@@ -27,10 +27,7 @@
 
 #include "onednn.h"
 
-extern "C" {
-void omp_set_num_threads(int);
-int omp_get_max_threads(void);
-}
+extern "C" int omp_get_max_threads(void);
 
 using dnnl::algorithm;
 using dnnl::engine;
@@ -260,14 +257,14 @@ struct Binary {
 
 struct BnormFwd {
   dnnl::batch_normalization_forward prim;
-  memory src, dst, scale, shift, mean, variance;
+  memory src, dst, scale, shift, mean, variance, workspace;
   memory::desc scratch;
 };
 
 struct BnormBwd {
   dnnl::batch_normalization_backward prim;
   /* shift: the backward reads a shift argument (use_shift) although the gradients do not depend on it: zeros. */
-  memory src, diffDst, diffSrc, scale, shift, diffScale, diffShift, mean, variance;
+  memory src, diffDst, diffSrc, scale, shift, diffScale, diffShift, mean, variance, workspace;
   memory::desc scratch;
 };
 
@@ -489,10 +486,25 @@ napi_value Conv2dBackpropFilter(napi_env env, napi_callback_info info) {
  */
 memory::desc bnDesc(int64_t rows, int64_t c) { return memory::desc({1, c, rows, 1}, dt::f32, tag::nhwc); }
 
-/* dnnlBatchNormForward(x, gamma, beta, y, mean, variance, rows, channels, epsilon): batch statistics, biased variance. */
+dnnl::normalization_flags bnFlags(bool relu) {
+  auto f = dnnl::normalization_flags::use_scale | dnnl::normalization_flags::use_shift;
+  return relu ? f | dnnl::normalization_flags::fuse_norm_relu : f;
+}
+
+/*
+ * The fused ReLU's workspace (which outputs were positive, for the backward pass) lives in a caller buffer of
+ * rows · channels bytes: oneDNN's is at most a byte per element. False (not fused) when a build wants more.
+ */
+bool workspaceFits(const memory::desc &d, size_t bytes) { return d.get_size() <= bytes; }
+
+/*
+ * dnnlBatchNormForward(x, gamma, beta, y, mean, variance, rows, channels, epsilon[, workspace]): batch statistics,
+ * biased variance. With a workspace (rows · channels bytes, any typed array's buffer) y = relu(batch norm) and the
+ * workspace keeps what the backward pass needs.
+ */
 napi_value BatchNormForward(napi_env env, napi_callback_info info) {
-  size_t argc = 9;
-  napi_value argv[9];
+  size_t argc = 10;
+  napi_value argv[10];
   if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok || argc < 9) {
     napi_throw_error(env, nullptr, "dnnlBatchNormForward: too few arguments");
     return nullptr;
@@ -504,23 +516,29 @@ napi_value BatchNormForward(napi_env env, napi_callback_info info) {
   int64_t rows, c;
   double eps;
   if (!argInt(env, argv[6], 1, &rows) || !argInt(env, argv[7], 1, &c) || !argDouble(env, argv[8], &eps)) return nullptr;
+  float *ws = nullptr;
+  size_t lws = 0;
+  if (argc > 9 && !argF32(env, argv[9], &ws, &lws, true)) return nullptr;
+  const bool relu = ws != nullptr;
   int64_t total;
   if (!mulOk(&total, {rows, c}) || static_cast<int64_t>(l[0]) < total || static_cast<int64_t>(l[3]) < total ||
       static_cast<int64_t>(l[1]) < c || static_cast<int64_t>(l[2]) < c || static_cast<int64_t>(l[4]) < c ||
-      static_cast<int64_t>(l[5]) < c) {
+      static_cast<int64_t>(l[5]) < c || (relu && static_cast<int64_t>(lws * sizeof(float)) < total)) {
     napi_throw_range_error(env, nullptr, "dnnlBatchNormForward: buffer sizes do not match");
     return nullptr;
   }
   State &s = state();
-  std::string key = "bf," + std::to_string(rows) + ',' + std::to_string(c) + ',' + std::to_string(eps);
+  std::string key = std::string(relu ? "bfr," : "bf,") + std::to_string(rows) + ',' + std::to_string(c) + ',' +
+                    std::to_string(eps);
   bool ok = guarded(s, key, [&] {
     auto it = s.bnFwd.find(key);
     if (it == s.bnFwd.end()) {
       auto md = bnDesc(rows, c);
-      auto d = dnnl::batch_normalization_forward::desc(
-          prop_kind::forward_training, md, static_cast<float>(eps),
-          dnnl::normalization_flags::use_scale | dnnl::normalization_flags::use_shift);
+      auto d = dnnl::batch_normalization_forward::desc(prop_kind::forward_training, md, static_cast<float>(eps),
+                                                       bnFlags(relu));
       auto pd = dnnl::batch_normalization_forward::primitive_desc(d, userScratchpad(), s.eng);
+      if (relu && !workspaceFits(pd.workspace_desc(), static_cast<size_t>(total)))
+        throw dnnl::error(dnnl_unimplemented, "workspace");
       auto e = std::make_unique<BnormFwd>();
       e->prim = dnnl::batch_normalization_forward(pd);
       e->src = memory(md, s.eng, nullptr);
@@ -529,6 +547,7 @@ napi_value BatchNormForward(napi_env env, napi_callback_info info) {
       e->shift = memory(pd.weights_desc(), s.eng, nullptr);
       e->mean = memory(pd.mean_desc(), s.eng, nullptr);
       e->variance = memory(pd.variance_desc(), s.eng, nullptr);
+      if (relu) e->workspace = memory(pd.workspace_desc(), s.eng, nullptr);
       e->scratch = pd.scratchpad_desc();
       it = s.bnFwd.emplace(key, std::move(e)).first;
     }
@@ -539,22 +558,27 @@ napi_value BatchNormForward(napi_env env, napi_callback_info info) {
     e.dst.set_data_handle(p[3]);
     e.mean.set_data_handle(p[4]);
     e.variance.set_data_handle(p[5]);
-    e.prim.execute(s.strm, {{DNNL_ARG_SRC, e.src},
-                            {DNNL_ARG_SCALE, e.scale},
-                            {DNNL_ARG_SHIFT, e.shift},
-                            {DNNL_ARG_DST, e.dst},
-                            {DNNL_ARG_MEAN, e.mean},
-                            {DNNL_ARG_VARIANCE, e.variance},
-                            {DNNL_ARG_SCRATCHPAD, scratchpad(s, e.scratch)}});
+    std::unordered_map<int, memory> args{{DNNL_ARG_SRC, e.src},           {DNNL_ARG_SCALE, e.scale},
+                                         {DNNL_ARG_SHIFT, e.shift},       {DNNL_ARG_DST, e.dst},
+                                         {DNNL_ARG_MEAN, e.mean},         {DNNL_ARG_VARIANCE, e.variance},
+                                         {DNNL_ARG_SCRATCHPAD, scratchpad(s, e.scratch)}};
+    if (relu) {
+      e.workspace.set_data_handle(ws);
+      args[DNNL_ARG_WORKSPACE] = e.workspace;
+    }
+    e.prim.execute(s.strm, args);
     s.strm.wait();
   });
   return boolean(env, ok);
 }
 
-/* dnnlBatchNormBackward(x, dy, gamma, mean, variance, dx, dgamma, dbeta, rows, channels, epsilon) */
+/*
+ * dnnlBatchNormBackward(x, dy, gamma, mean, variance, dx, dgamma, dbeta, rows, channels, epsilon[, workspace]): with
+ * the forward pass's workspace, the gradient of relu(batch norm).
+ */
 napi_value BatchNormBackward(napi_env env, napi_callback_info info) {
-  size_t argc = 11;
-  napi_value argv[11];
+  size_t argc = 12;
+  napi_value argv[12];
   if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok || argc < 11) {
     napi_throw_error(env, nullptr, "dnnlBatchNormBackward: too few arguments");
     return nullptr;
@@ -567,8 +591,12 @@ napi_value BatchNormBackward(napi_env env, napi_callback_info info) {
   double eps;
   if (!argInt(env, argv[8], 1, &rows) || !argInt(env, argv[9], 1, &c) || !argDouble(env, argv[10], &eps))
     return nullptr;
+  float *ws = nullptr;
+  size_t lws = 0;
+  if (argc > 11 && !argF32(env, argv[11], &ws, &lws, true)) return nullptr;
+  const bool relu = ws != nullptr;
   int64_t total;
-  bool sizes = mulOk(&total, {rows, c});
+  bool sizes = mulOk(&total, {rows, c}) && (!relu || static_cast<int64_t>(lws * sizeof(float)) >= total);
   for (int i = 0; i < 8 && sizes; i++)
     sizes = static_cast<int64_t>(l[i]) >= (i == 0 || i == 1 || i == 5 ? total : c);
   if (!sizes) {
@@ -576,16 +604,19 @@ napi_value BatchNormBackward(napi_env env, napi_callback_info info) {
     return nullptr;
   }
   State &s = state();
-  std::string key = "bb," + std::to_string(rows) + ',' + std::to_string(c) + ',' + std::to_string(eps);
+  std::string key = std::string(relu ? "bbr," : "bb,") + std::to_string(rows) + ',' + std::to_string(c) + ',' +
+                    std::to_string(eps);
   bool ok = guarded(s, key, [&] {
     auto it = s.bnBwd.find(key);
     if (it == s.bnBwd.end()) {
       auto md = bnDesc(rows, c);
-      auto flags = dnnl::normalization_flags::use_scale | dnnl::normalization_flags::use_shift;
+      auto flags = bnFlags(relu);
       auto hd = dnnl::batch_normalization_forward::desc(prop_kind::forward_training, md, static_cast<float>(eps), flags);
       auto hint = dnnl::batch_normalization_forward::primitive_desc(hd, s.eng);
       auto d = dnnl::batch_normalization_backward::desc(prop_kind::backward, md, md, static_cast<float>(eps), flags);
       auto pd = dnnl::batch_normalization_backward::primitive_desc(d, userScratchpad(), s.eng, hint);
+      if (relu && !workspaceFits(pd.workspace_desc(), static_cast<size_t>(total)))
+        throw dnnl::error(dnnl_unimplemented, "workspace");
       auto e = std::make_unique<BnormBwd>();
       e->prim = dnnl::batch_normalization_backward(pd);
       e->src = memory(md, s.eng, nullptr);
@@ -598,6 +629,7 @@ napi_value BatchNormBackward(napi_env env, napi_callback_info info) {
       e->diffShift = memory(pd.diff_weights_desc(), s.eng, nullptr);
       e->mean = memory(pd.mean_desc(), s.eng, nullptr);
       e->variance = memory(pd.variance_desc(), s.eng, nullptr);
+      if (relu) e->workspace = memory(pd.workspace_desc(), s.eng, nullptr);
       e->scratch = pd.scratchpad_desc();
       it = s.bnBwd.emplace(key, std::move(e)).first;
     }
@@ -610,16 +642,21 @@ napi_value BatchNormBackward(napi_env env, napi_callback_info info) {
     e.diffSrc.set_data_handle(p[5]);
     e.diffScale.set_data_handle(p[6]);
     e.diffShift.set_data_handle(p[7]);
-    e.prim.execute(s.strm, {{DNNL_ARG_SRC, e.src},
-                            {DNNL_ARG_DIFF_DST, e.diffDst},
-                            {DNNL_ARG_SCALE, e.scale},
-                            {DNNL_ARG_SHIFT, e.shift},
-                            {DNNL_ARG_MEAN, e.mean},
-                            {DNNL_ARG_VARIANCE, e.variance},
-                            {DNNL_ARG_DIFF_SRC, e.diffSrc},
-                            {DNNL_ARG_DIFF_SCALE, e.diffScale},
-                            {DNNL_ARG_DIFF_SHIFT, e.diffShift},
-                            {DNNL_ARG_SCRATCHPAD, scratchpad(s, e.scratch)}});
+    std::unordered_map<int, memory> args{{DNNL_ARG_SRC, e.src},
+                                         {DNNL_ARG_DIFF_DST, e.diffDst},
+                                         {DNNL_ARG_SCALE, e.scale},
+                                         {DNNL_ARG_SHIFT, e.shift},
+                                         {DNNL_ARG_MEAN, e.mean},
+                                         {DNNL_ARG_VARIANCE, e.variance},
+                                         {DNNL_ARG_DIFF_SRC, e.diffSrc},
+                                         {DNNL_ARG_DIFF_SCALE, e.diffScale},
+                                         {DNNL_ARG_DIFF_SHIFT, e.diffShift},
+                                         {DNNL_ARG_SCRATCHPAD, scratchpad(s, e.scratch)}};
+    if (relu) {
+      e.workspace.set_data_handle(ws);
+      args[DNNL_ARG_WORKSPACE] = e.workspace;
+    }
+    e.prim.execute(s.strm, args);
     s.strm.wait();
   });
   return boolean(env, ok);
@@ -798,10 +835,6 @@ const char *isaName(dnnl::cpu_isa isa) {
 }
 
 }  // namespace
-
-extern "C" int polytask_onednn_threads(void) { return omp_get_max_threads(); }
-
-extern "C" void polytask_onednn_set_threads(int n) { omp_set_num_threads(n); }
 
 extern "C" int polytask_onednn_info(napi_env env, napi_value obj) {
   const dnnl_version_t *v = dnnl_version();

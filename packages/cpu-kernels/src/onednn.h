@@ -9,9 +9,6 @@ extern "C" {
 int polytask_onednn_register(napi_env env, napi_value exports);
 /* Sets obj.onednn = { version, isa, threads }; 0 on failure. */
 int polytask_onednn_info(napi_env env, napi_value obj);
-/* oneDNN's (OpenMP's) thread count for primitives run from the calling thread. */
-int polytask_onednn_threads(void);
-void polytask_onednn_set_threads(int n);
 #ifdef __cplusplus
 }
 #endif

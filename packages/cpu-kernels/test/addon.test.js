@@ -166,6 +166,60 @@ describe.skipIf(!k)('native kernels against naive loops', () => {
     expect(() => k.sparseSoftmaxCrossEntropy(logits, new Int32Array(2), loss, grad, 3, 2)).toThrow(/too small/);
   });
 
+  it('exp: NaN stays NaN, in place and out of place, on every code path (SIMD body and scalar tail)', () => {
+    for (const n of [3, 16, 100_003]) {
+      const x = rand(n, 5).map((v) => v * 20);
+      x[n - 1] = Number.NaN;
+      const y = new Float32Array(n);
+      k.exp(x, y);
+      k.exp(x, x);
+      expect(Number.isNaN(y[n - 1]) && Number.isNaN(x[n - 1])).toBe(true);
+      expect(Array.from(x.subarray(0, n - 1))).toEqual(Array.from(y.subarray(0, n - 1)));
+    }
+  });
+
+  it('sumRows: column sums over many rows to float precision, threaded or not; checked sizes', () => {
+    for (const [rows, cols] of [
+      [1, 1],
+      [7, 3],
+      [8 * 32 * 32, 64],
+      [100_003, 1],
+    ]) {
+      const x = rand(rows * cols, 7).map((v) => v + 100); // large mean: a naive float running sum drifts
+      const out = new Float32Array(cols);
+      k.sumRows(x, out, rows, cols);
+      const ref = new Float64Array(cols);
+      for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) ref[c] += x[r * cols + c];
+      expect(close(out, ref, 1e-6)).toBe(true);
+    }
+    expect(() => k.sumRows(new Float32Array(5), new Float32Array(2), 3, 2)).toThrow(/too small/);
+  });
+
+  it('adamUpdate: one Adam / AdamW / Adam + L2 step against the formula in double', () => {
+    const n = 70_001; // threaded, with a tail
+    const [w, g, m, v] = [rand(n, 11), rand(n, 12), rand(n, 13), rand(n, 14).map(Math.abs)];
+    for (const [l2, decay] of [
+      [0, 0],
+      [0.1, 0],
+      [0, 0.003],
+    ]) {
+      const out = [new Float32Array(n), new Float32Array(n), new Float32Array(n)];
+      const [b1, b2, step, eps] = [0.9, 0.999, 0.01, 1e-8];
+      k.adamUpdate(w, g, m, v, out[0], out[1], out[2], b1, b2, step, eps, l2, decay);
+      const ref = [new Float64Array(n), new Float64Array(n), new Float64Array(n)];
+      for (let i = 0; i < n; i++) {
+        const gi = g[i] + l2 * w[i];
+        ref[1][i] = b1 * m[i] + (1 - b1) * gi;
+        ref[2][i] = b2 * v[i] + (1 - b2) * gi * gi;
+        ref[0][i] = w[i] - ((step * ref[1][i]) / (Math.sqrt(ref[2][i]) + eps) + decay * w[i]);
+      }
+      for (let j = 0; j < 3; j++) expect(close(out[j], ref[j], 1e-6)).toBe(true);
+    }
+    expect(() => k.adamUpdate(w, g, m, new Float32Array(3), ...[0, 1, 2].map(() => new Float32Array(n)), 0.9, 0.999, 1, 0, 0, 0)).toThrow(
+      /shorter/,
+    );
+  });
+
   it('works in worker threads (im2col scratch per environment, freed with it)', async () => {
     const code = `
       const { parentPort, workerData } = require('node:worker_threads');

@@ -1,9 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OptimizerConfig } from '../config/run-config.js';
 import { BatchNorm } from '../nn/batch-norm.js';
+import { createParameter } from '../nn/module.js';
+import { Optimizer } from '../optim/optimizer.js';
 import { softmaxCrossEntropy } from '../tasks/losses.js';
 import {
+  ADAM_UPDATE,
   type BlasRegistration,
   hasOneDnn,
   type NativeKernels,
@@ -337,6 +341,7 @@ describe.skipIf(!native).each(paths)('native kernel overrides on %s (%s path)', 
       [7, 3],
       [512, 21],
       [2 * 33 * 17, 5],
+      [4099, 21], // several row blocks, threaded
     ] as const) {
       // labels in [-1, classes): -1 is the ignore index; a per-position mask on top
       const labels = { values: Int32Array.from({ length: rows }, () => rng.int(classes + 1) - 1), shape: [rows], dtype: 'int32' as const };
@@ -349,6 +354,45 @@ describe.skipIf(!native).each(paths)('native kernel overrides on %s (%s path)', 
       };
       // runOn makes int32 tensors of int32 inputs (In is float32 for every other case)
       compare([logits, labels as unknown as In, mask], fn as Fn, `sparse CE ${rows}x${classes}`);
+    }
+  });
+
+  it('Sum over leading axes (native from 4096 elements), keepDims, and the cases left to the backend', () => {
+    const big = input([8, 32, 33, 21]);
+    for (let i = 0; i < big.values.length; i++) big.values[i] = big.values[i]! + 100; // large mean: accumulation error
+    for (const axes of [[0], [0, 1], [0, 1, 2], [1, 0], [0, 2], [3], [0, 1, 2, 3], [-4, -3]]) {
+      compare([big], (x) => tf.sum(x!, axes), `sum ${axes}`);
+      compare([big], (x) => tf.sum(x!, axes, true), `sum ${axes} keepDims`);
+    }
+    compare([input([7, 5])], (x) => tf.sum(x!, 0), 'small');
+    compare([input([70000, 1])], (x) => tf.sum(x!, 0), 'one column');
+    // The bias gradient of a channels-last conv, through the override.
+    compare([input([4, 16, 16, 8]), input([3, 3, 8, 24]), input([24])], (x, f, b) =>
+      tf.grads((z: tf.Tensor, w: tf.Tensor, c: tf.Tensor) =>
+        tf.sum(tf.square(tf.fused.conv2d({ x: z as tf.Tensor4D, filter: w as tf.Tensor4D, strides: 1, pad: 'same', bias: c }))),
+      )([x!, f!, b!]),
+    );
+  });
+
+  it('Adam / AdamW / Adam + L2 in one native pass: the same steps as the element-wise chain', () => {
+    expect(tf.getKernel(ADAM_UPDATE, backend)).toBeDefined();
+    for (const config of [
+      { name: 'adam', lr: 0.01 },
+      { name: 'adam', lr: 0.01, weightDecay: 0.1 },
+      { name: 'adamw', lr: 0.003, weightDecay: 0.05, beta1: 0.8, beta2: 0.99 },
+    ]) {
+      const train = (w0: tf.Tensor, ...grads: tf.Tensor[]) => {
+        const p = createParameter('w', tf.clone(w0));
+        const opt = new Optimizer([p], OptimizerConfig.parse(config));
+        for (const g of grads) opt.apply([g], config.lr);
+        const out = [tf.clone(p.variable), ...opt.getState().slots[0]!.map((s) => tf.tensor(s, w0.shape))];
+        opt.dispose();
+        p.variable.dispose();
+        return out;
+      };
+      // 3·7·11·401 elements: threaded, with an odd tail
+      const shape = [3, 7, 11, 401];
+      compare([input(shape), input(shape), input(shape), input(shape)], train, `${config.name} wd ${config.weightDecay ?? 0}`);
     }
   });
 
@@ -383,7 +427,7 @@ describe.skipIf(!native).each(paths)('native kernel overrides on %s (%s path)', 
     compare([input([5000])], (x) => tf.exp(ints(x!)), 'exp');
   });
 
-  it('BatchNorm in training mode: output, running statistics and gradients (native op when registered)', () => {
+  it('BatchNorm in training mode, alone and fused with ReLU: output, running statistics and gradients (native op when registered)', () => {
     for (const shape of [
       [2, 5, 7, 3],
       [1, 9, 9, 16],
@@ -395,19 +439,22 @@ describe.skipIf(!native).each(paths)('native kernel overrides on %s (%s path)', 
       const x = input(shape);
       for (let i = 0; i < x.values.length; i++) x.values[i] = x.values[i]! * 3 + 5; // mean ≫ spread
       const bn = new BatchNorm('bn_test', c);
-      const fn = (xs: tf.Tensor, g: tf.Tensor, b: tf.Tensor, r: tf.Tensor) => {
-        bn.gamma.variable.assign(tf.add(g, 1));
-        bn.beta.variable.assign(b);
-        bn.movingMean.variable.assign(tf.zeros([c]));
-        bn.movingVariance.variable.assign(tf.ones([c]));
-        const [dx, dg, db] = tf.grads((a: tf.Tensor, _g: tf.Tensor, _b: tf.Tensor) => tf.sum(tf.mul(bn.apply(a, { training: true }), r!)))([
-          xs!,
-          bn.gamma.variable,
-          bn.beta.variable,
-        ]);
-        return [bn.apply(xs!, { training: true }), dx!, dg!, db!, tf.clone(bn.movingMean.variable), tf.clone(bn.movingVariance.variable)];
-      };
-      compare([x, input([c]), input([c]), input(shape)], fn, `bn ${shape}`);
+      for (const relu of [false, true]) {
+        const apply = (a: tf.Tensor) => (relu ? bn.applyRelu(a, { training: true }) : bn.apply(a, { training: true }));
+        const fn = (xs: tf.Tensor, g: tf.Tensor, b: tf.Tensor, r: tf.Tensor) => {
+          bn.gamma.variable.assign(tf.add(g, 1));
+          bn.beta.variable.assign(b);
+          bn.movingMean.variable.assign(tf.zeros([c]));
+          bn.movingVariance.variable.assign(tf.ones([c]));
+          const [dx, dg, db] = tf.grads((a: tf.Tensor, _g: tf.Tensor, _b: tf.Tensor) => tf.sum(tf.mul(apply(a), r!)))([
+            xs!,
+            bn.gamma.variable,
+            bn.beta.variable,
+          ]);
+          return [apply(xs!), dx!, dg!, db!, tf.clone(bn.movingMean.variable), tf.clone(bn.movingVariance.variable)];
+        };
+        compare([x, input([c]), input([c]), input(shape)], fn, `bn ${shape}${relu ? ' + relu' : ''}`);
+      }
       for (const p of bn.parameters()) p.variable.dispose();
     }
   });

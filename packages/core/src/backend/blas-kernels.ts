@@ -43,6 +43,24 @@ export interface NativeKernels {
     rows: number,
     classes: number,
   ): void;
+  /** out[c] = Σ_r x[r, c] over a row-major rows × cols x (the sum over a tensor's leading axes). */
+  sumRows?(x: Float32Array, out: Float32Array, rows: number, cols: number): void;
+  /** One Adam(W) step over a parameter, as `ADAM_UPDATE` documents; the outputs are separate buffers. */
+  adamUpdate?(
+    w: Float32Array,
+    g: Float32Array,
+    m: Float32Array,
+    v: Float32Array,
+    wOut: Float32Array,
+    mOut: Float32Array,
+    vOut: Float32Array,
+    beta1: number,
+    beta2: number,
+    stepSize: number,
+    epsHat: number,
+    l2: number,
+    decay: number,
+  ): void;
   info(): { core: string; config: string; threads: number; onednn?: { version: string; isa: string; threads: number } | null };
   /** oneDNN kernels (addon built against oneDNN): true when they ran, false when the case is left to OpenBLAS. */
   dnnlConv2d?(x: Float32Array, filter: Float32Array, y: Float32Array, ...rest: Array<number | Float32Array | null>): boolean;
@@ -58,6 +76,8 @@ export interface NativeKernels {
     rows: number,
     channels: number,
     epsilon: number,
+    /** With one (rows · channels bytes): y = relu(batch norm), and what the backward pass needs is kept here. */
+    reluWorkspace?: Float32Array | null,
   ): boolean;
   /** y = f(x) (codes: exp 0, log 1, sigmoid 2, tanh 3, relu 4, sqrt 5, square 6, abs 7, linear 8 = alpha·x + beta). */
   dnnlEltwise?(code: number, x: Float32Array, y: Float32Array, alpha: number, beta: number): boolean;
@@ -75,6 +95,8 @@ export interface NativeKernels {
     rows: number,
     channels: number,
     epsilon: number,
+    /** The forward pass's workspace: the gradient of relu(batch norm). */
+    reluWorkspace?: Float32Array | null,
   ): boolean;
 }
 
@@ -95,8 +117,10 @@ export function hasOneDnn(native: NativeKernels): boolean {
 /**
  * Custom kernels (no tfjs equivalent) registered with the oneDNN path: training-mode batch norm over the last axis
  * and its gradient. `BatchNorm` (nn/batch-norm.ts) runs them when they are registered on the active backend.
- *   BATCH_NORM_TRAIN: inputs {x, gamma, beta}, attrs {epsilon} → [y, mean, variance (biased)];
- *   BATCH_NORM_TRAIN_GRAD: inputs {x, dy, gamma, mean, variance}, attrs {epsilon} → [dx, dgamma, dbeta].
+ *   BATCH_NORM_TRAIN: inputs {x, gamma, beta}, attrs {epsilon, relu} → [y, mean, variance (biased)], and with relu
+ *     y = relu(batch norm) and a fourth output, the workspace the gradient needs (opaque, rows · channels bytes);
+ *   BATCH_NORM_TRAIN_GRAD: inputs {x, dy, gamma, mean, variance[, workspace]}, attrs {epsilon} → [dx, dgamma, dbeta]
+ *     (with the workspace: the gradient of the fused relu(batch norm)).
  */
 export const BATCH_NORM_TRAIN = 'PolytaskBatchNormTrain';
 export const BATCH_NORM_TRAIN_GRAD = 'PolytaskBatchNormTrainGrad';
@@ -106,6 +130,13 @@ export const BATCH_NORM_TRAIN_GRAD = 'PolytaskBatchNormTrainGrad';
  * (the ignore index) give 0 and a zero row. Registered wherever the native addon loads (it needs no oneDNN).
  */
 export const SPARSE_SOFTMAX_CE = 'PolytaskSparseSoftmaxCrossEntropy';
+/**
+ * One Adam(W) step over one parameter: inputs {w, g, m, v} (float32, one shape), attrs {beta1, beta2, stepSize,
+ * epsHat, l2, decay} → [w', m', v'] with g' = g + l2·w, m' = β1·m + (1 − β1)·g', v' = β2·v + (1 − β2)·g'²,
+ * w' = w − (stepSize·m' / (√v' + epsHat) + decay·w): the optimizer's eleven element-wise kernels in one pass.
+ * Registered wherever the native addon loads; core's `Optimizer` runs it when it is registered.
+ */
+export const ADAM_UPDATE = 'PolytaskAdamUpdate';
 
 /** Kernels overridden with the native BLAS path (oneDNN first where the binding has it). */
 export const BLAS_KERNELS = [
@@ -118,8 +149,9 @@ export const BLAS_KERNELS = [
   'Exp',
 ] as const;
 
-/** Below this many elements Exp stays on the backend's kernel (the call overhead would dominate). */
+/** Below this many elements Exp and Sum stay on the backend's kernels (the call overhead would dominate). */
 const EXP_MIN_SIZE = 4096;
+const SUM_MIN_SIZE = 4096;
 
 /**
  * Element-wise kernels (unary and broadcasting binary) go to oneDNN's multi-threaded primitives from this many output
@@ -493,6 +525,24 @@ export function registerBlasKernels(backendName: string, native: NativeKernels):
     });
   }
 
+  // Sum over leading axes (bias gradients of channels-last layers): the wasm kernel transposes the reduced axes
+  // innermost first, a strided copy of the whole tensor per call.
+  const sumRows = native.sumRows?.bind(native);
+  if (sumRows) {
+    install('Sum', ({ inputs, attrs }, access) => {
+      const x = inputs.x as tf.TensorInfo;
+      const { axis, keepDims } = attrs as unknown as { axis: number | number[]; keepDims: boolean };
+      if (x.dtype !== 'float32' || sizeFromShape(x.shape) < SUM_MIN_SIZE) return null;
+      const axes = tf.util.parseAxisParam(axis, x.shape).sort((p, q) => p - q);
+      const lead = axes.length;
+      if (lead === 0 || lead === x.shape.length || axes.some((a, i) => a !== i)) return null;
+      const kept = x.shape.slice(lead);
+      const out = access.makeOutput(keepDims ? [...axes.map(() => 1), ...kept] : kept, 'float32');
+      sumRows(f32In(access, x), f32(access.view(out)), sizeFromShape(x.shape.slice(0, lead)), sizeFromShape(kept));
+      return out;
+    });
+  }
+
   install('Exp', ({ inputs }, access) => {
     const x = inputs.x as tf.TensorInfo;
     const n = sizeFromShape(x.shape);
@@ -573,15 +623,42 @@ export function registerBlasKernels(backendName: string, native: NativeKernels):
     });
   }
 
+  const adamUpdate = native.adamUpdate?.bind(native);
+  if (adamUpdate) {
+    custom(ADAM_UPDATE, ({ inputs, attrs }, access) => {
+      const { w, g, m, v } = inputs as Record<string, tf.TensorInfo>;
+      const a = attrs as unknown as Record<'beta1' | 'beta2' | 'stepSize' | 'epsHat' | 'l2' | 'decay', number>;
+      const outs = [w!, m!, v!].map((t) => access.makeOutput(t.shape, 'float32'));
+      const [wOut, mOut, vOut] = outs.map((t) => f32(access.view(t)));
+      adamUpdate(
+        f32In(access, w!),
+        f32In(access, g!),
+        f32In(access, m!),
+        f32In(access, v!),
+        wOut!,
+        mOut!,
+        vOut!,
+        a.beta1,
+        a.beta2,
+        a.stepSize,
+        a.epsHat,
+        a.l2,
+        a.decay,
+      );
+      return outs;
+    });
+  }
+
   if (onednn) {
     custom(BATCH_NORM_TRAIN, ({ inputs, attrs }, access) => {
       const { x, gamma, beta } = inputs as Record<string, tf.TensorInfo>;
       const c = x!.shape[x!.shape.length - 1]!;
       const rows = sizeFromShape(x!.shape) / c;
-      const eps = (attrs as unknown as { epsilon: number }).epsilon;
+      const { epsilon, relu } = attrs as unknown as { epsilon: number; relu?: boolean };
       const y = access.makeOutput(x!.shape, 'float32');
       const mean = access.makeOutput([c], 'float32');
       const variance = access.makeOutput([c], 'float32');
+      const workspace = relu ? access.makeOutput([Math.ceil((rows * c) / 4)], 'float32') : null;
       const ok = native.dnnlBatchNormForward!(
         f32In(access, x!),
         f32In(access, gamma!),
@@ -591,13 +668,14 @@ export function registerBlasKernels(backendName: string, native: NativeKernels):
         f32(access.view(variance)),
         rows,
         c,
-        eps,
+        epsilon,
+        workspace && f32(access.view(workspace)),
       );
-      if (!ok) throw new Error(`${BATCH_NORM_TRAIN}: oneDNN has no implementation for shape ${x!.shape}`);
-      return [y, mean, variance];
+      if (!ok) throw new Error(`${BATCH_NORM_TRAIN}: oneDNN has no implementation for shape ${x!.shape}${relu ? ' with relu' : ''}`);
+      return workspace ? [y, mean, variance, workspace] : [y, mean, variance];
     });
     custom(BATCH_NORM_TRAIN_GRAD, ({ inputs, attrs }, access) => {
-      const { x, dy, gamma, mean, variance } = inputs as Record<string, tf.TensorInfo>;
+      const { x, dy, gamma, mean, variance, workspace } = inputs as Record<string, tf.TensorInfo | undefined>;
       const c = x!.shape[x!.shape.length - 1]!;
       const rows = sizeFromShape(x!.shape) / c;
       const eps = (attrs as unknown as { epsilon: number }).epsilon;
@@ -616,6 +694,7 @@ export function registerBlasKernels(backendName: string, native: NativeKernels):
         rows,
         c,
         eps,
+        workspace ? f32In(access, workspace) : null,
       );
       if (!ok) throw new Error(`${BATCH_NORM_TRAIN_GRAD}: oneDNN has no implementation for shape ${x!.shape}`);
       return [dx, dgamma, dbeta];

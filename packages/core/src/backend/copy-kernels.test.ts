@@ -50,3 +50,24 @@ describe('wasm Slice / Unpack / Tile', () => {
     same([input([5])], (x) => tf.tile(tf.cast(tf.mul(x!, 10), 'int32'), [3]));
   });
 });
+
+describe('wasm Identity / Cast', () => {
+  it('share the input buffer, free it once the last holder is disposed, and keep gradients exact', () => {
+    const x = tf.tensor([1.5, -2, 3], [3]);
+    const before = tf.memory();
+    const y = tf.clone(x);
+    const z = tf.cast(x, 'float32');
+    expect(tf.memory().numBytes).toBe(before.numBytes + 24);
+    expect(tf.memory().numDataBuffers).toBe(before.numDataBuffers);
+    x.dispose();
+    expect(Array.from(y.dataSync())).toEqual([1.5, -2, 3]);
+    y.dispose();
+    expect(Array.from(z.dataSync())).toEqual([1.5, -2, 3]);
+    z.dispose();
+    expect(tf.memory().numDataBuffers).toBe(before.numDataBuffers - 1);
+    // A cast to another dtype still converts.
+    same([input([7])], (a) => tf.cast(tf.cast(tf.mul(a!, 10), 'int32'), 'float32'));
+    // Gradients through ops whose stock gradients clone and cast (Mul, Relu, Sum) match the cpu backend's.
+    same([input([4, 5]), input([4, 5])], (a, b) => tf.grads((p: tf.Tensor, q: tf.Tensor) => tf.sum(tf.relu(tf.mul(p, q))))([a!, b!]));
+  });
+});

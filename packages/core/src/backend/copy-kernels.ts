@@ -67,10 +67,18 @@ export function tileInto(x: Typed, shape: number[], reps: number[], out: Typed):
   rec(0, 0, 0);
 }
 
+interface SharesData {
+  incRef(dataId: object): void;
+}
+
 /**
- * Slice, Unpack and Tile for the wasm backend. Its Slice reads the whole input with readSync (a full copy out of the
- * wasm heap) for every slice, so unstacking an [L, …] tensor costs L full copies; its Tile computes an index per
- * element. These copy contiguous runs straight between heap views. String tensors go to the backend's own kernels.
+ * Slice, Unpack, Tile, Identity and Cast for the wasm backend. Its Slice reads the whole input with readSync (a full
+ * copy out of the wasm heap) for every slice, so unstacking an [L, …] tensor costs L full copies; its Tile computes an
+ * index per element. These copy contiguous runs straight between heap views. Its Identity and same-dtype Cast copy the
+ * whole tensor, and the autodiff tape clones (Identity) every tensor a gradient keeps, and the stock gradients of Mul
+ * and Relu cast float32 to float32: about 200 full copies per step of a conv net. Tensors are immutable and the
+ * backend counts references per buffer (its Reshape shares), so these two share the input's buffer, as the cpu
+ * backend's do. String tensors go to the backend's own kernels.
  */
 export function copyKernels(backendName: string, kind: string): tf.KernelConfig[] {
   const stock = (name: string) => tf.getKernel(name, backendName);
@@ -133,10 +141,29 @@ export function copyKernels(backendName: string, kind: string): tf.KernelConfig[
       return out;
     },
   };
-  for (const k of [slice, unpack, tile]) {
+  const share = (name: string, applies: (x: tf.TensorInfo, attrs: tf.NamedAttrMap) => boolean): tf.KernelConfig => {
+    const config: tf.KernelConfig = {
+      kernelName: name,
+      backendName,
+      kernelFunc: (args) => {
+        const x = args.inputs.x as tf.TensorInfo;
+        const backend = args.backend as unknown as Partial<SharesData>;
+        if (typeof backend.incRef !== 'function' || !applies(x, args.attrs ?? {})) {
+          return (config as { stock?: tf.KernelConfig }).stock!.kernelFunc(args);
+        }
+        backend.incRef(x.dataId);
+        return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+      },
+    };
+    return config;
+  };
+  const numeric = (x: tf.TensorInfo) => x.dtype !== 'string' && x.dtype !== 'complex64';
+  const identity = share('Identity', numeric);
+  const cast = share('Cast', (x, attrs) => numeric(x) && (attrs as unknown as { dtype: string }).dtype === x.dtype);
+  for (const k of [slice, unpack, tile, identity, cast]) {
     const prev = stock(k.kernelName) as (tf.KernelConfig & { stock?: tf.KernelConfig; polytask?: string }) | undefined;
     (k as { stock?: tf.KernelConfig }).stock = prev?.polytask === 'copy' ? prev.stock : prev;
     (k as { polytask?: string }).polytask = 'copy';
   }
-  return [slice, unpack, tile];
+  return [slice, unpack, tile, identity, cast];
 }

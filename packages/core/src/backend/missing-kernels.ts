@@ -21,6 +21,7 @@ function replace(config: tf.KernelConfig): void {
  * - UnsortedSegmentSum (gradient of tf.gather): missing on wasm, per-segment loops on cpu → O(n) scatter-add on both;
  * - Conv2DBackpropFilter: missing on wasm → im2col + the backend's BatchMatMul;
  * - Slice, Unpack, Tile on wasm: the stock ones copy the whole input out of the heap per slice / index per element;
+ * - Identity, same-dtype Cast on wasm: the stock ones copy; the tape clones every tensor a gradient keeps → shared;
  * - ResizeBilinearGrad, ResizeNearestNeighborGrad on both: the stock ones ignore halfPixelCenters (and cpu's nearest
  *   one is wrong for batch > 1), so upsampling layers trained with wrong gradients.
  * Returns the kernel names it registered. Safe to call again (re-registers the same kernels).

@@ -38,10 +38,21 @@ export class BatchNorm implements Module {
     if (!ctx.training) {
       return tf.batchNorm(x, this.movingMean.variable, this.movingVariance.variable, beta, gamma, this.epsilon);
     }
-    if (x.dtype === 'float32' && x.size > 0 && tf.getKernel(BATCH_NORM_TRAIN, tf.getBackend())) {
-      return this.nativeTrainingForward(x, gamma, beta);
-    }
+    if (this.nativeKernels(x)) return this.nativeTrainingForward(x, gamma, beta);
     return this.trainingForward(x, gamma, beta);
+  }
+
+  /**
+   * relu(apply(x, ctx)). Training on the native kernels runs it as one fused op each way (oneDNN's batch norm with
+   * ReLU): the separate ReLU and its gradient (step, cast, product) were four more passes over the activations.
+   */
+  applyRelu(x: tf.Tensor, ctx: ForwardContext = { training: false }): tf.Tensor {
+    if (ctx.training && this.nativeKernels(x)) return this.nativeTrainingForwardRelu(x, this.gamma.variable, this.beta.variable);
+    return tf.relu(this.apply(x, ctx));
+  }
+
+  private nativeKernels(x: tf.Tensor): boolean {
+    return x.dtype === 'float32' && x.size > 0 && tf.getKernel(BATCH_NORM_TRAIN, tf.getBackend()) !== undefined;
   }
 
   /** Running statistics ← momentum·running + (1 − momentum)·batch (outside the gradient path). */
@@ -55,26 +66,28 @@ export class BatchNorm implements Module {
 
   /**
    * The same op on the native kernels (oneDNN's batch normalisation forward/backward, registered by the backend
-   * setup when the addon has them): one multi-threaded primitive each way instead of the passes below.
+   * setup when the addon has them): one multi-threaded primitive each way instead of the passes below. With `relu`
+   * the forward also returns the workspace the fused gradient reads.
    */
-  private readonly nativeTrainingForward = tf.customGrad(((x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, save: tf.GradSaveFunc) => {
-    const [y, mean, variance] = tf.engine().runKernel(BATCH_NORM_TRAIN, { x, gamma, beta }, { epsilon: this.epsilon }) as tf.Tensor[];
-    this.updateRunningStats(mean!, variance!);
-    save([x, gamma, mean!, variance!]);
-    return {
-      value: y!,
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [xs, g, mu, v] = saved as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
-        return tf
-          .engine()
-          .runKernel(
-            BATCH_NORM_TRAIN_GRAD,
-            { x: xs, dy: tf.cast(dy, 'float32'), gamma: g, mean: mu, variance: v },
-            { epsilon: this.epsilon },
-          ) as tf.Tensor[];
-      },
-    };
-  }) as unknown as Parameters<typeof tf.customGrad>[0]) as (x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor) => tf.Tensor;
+  private nativeOp(relu: boolean) {
+    return tf.customGrad(((x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, save: tf.GradSaveFunc) => {
+      const outs = tf.engine().runKernel(BATCH_NORM_TRAIN, { x, gamma, beta }, { epsilon: this.epsilon, relu }) as tf.Tensor[];
+      const [y, mean, variance, workspace] = outs as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor | undefined];
+      this.updateRunningStats(mean, variance);
+      save(workspace ? [x, gamma, mean, variance, workspace] : [x, gamma, mean, variance]);
+      return {
+        value: y,
+        gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+          const [xs, g, mu, v, ws] = saved as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor | undefined];
+          const inputs = { x: xs, dy: tf.cast(dy, 'float32'), gamma: g, mean: mu, variance: v, ...(ws ? { workspace: ws } : {}) };
+          return tf.engine().runKernel(BATCH_NORM_TRAIN_GRAD, inputs, { epsilon: this.epsilon }) as tf.Tensor[];
+        },
+      };
+    }) as unknown as Parameters<typeof tf.customGrad>[0]) as (x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor) => tf.Tensor;
+  }
+
+  private readonly nativeTrainingForward = this.nativeOp(false);
+  private readonly nativeTrainingForwardRelu = this.nativeOp(true);
 
   /**
    * Training-mode batch norm as one differentiable op with the closed-form backward. Autodiff through tf.moments and

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { ADAM_UPDATE } from '../backend/blas-kernels.js';
 import type { OptimizerConfig } from '../config/run-config.js';
 import type { Parameter } from '../nn/module.js';
 
@@ -31,35 +32,59 @@ export class Optimizer {
   apply(grads: ReadonlyArray<tf.Tensor | undefined>, lr: number): void {
     if (this.guard && !this.guard(grads)) return;
     this.step += 1;
-    const c = this.config;
+    const fused = this.config.name !== 'sgd' && tf.getKernel(ADAM_UPDATE, tf.getBackend()) !== undefined;
     tf.tidy(() => {
       this.parameters.forEach((p, i) => {
-        const g0 = grads[i];
-        if (!g0) return;
-        const w = p.variable;
-        const g = c.weightDecay > 0 && c.name !== 'adamw' ? tf.add(g0, tf.mul(w, c.weightDecay)) : g0;
-        const slots = this.slots[i]!;
-        if (c.name === 'sgd') {
-          if (slots.length === 0) {
-            w.assign(tf.sub(w, tf.mul(g, lr)));
-          } else {
-            const v = tf.add(tf.mul(slots[0]!, c.momentum), g);
-            slots[0]!.assign(v);
-            w.assign(tf.sub(w, tf.mul(v, lr)));
-          }
-          return;
-        }
-        const [m, v] = slots as [tf.Variable, tf.Variable];
-        const mNext = tf.add(tf.mul(m, c.beta1), tf.mul(g, 1 - c.beta1));
-        const vNext = tf.add(tf.mul(v, c.beta2), tf.mul(tf.square(g), 1 - c.beta2));
-        m.assign(mNext);
-        v.assign(vNext);
-        const stepSize = (lr * Math.sqrt(1 - c.beta2 ** this.step)) / (1 - c.beta1 ** this.step);
-        let update = tf.div(tf.mul(mNext, stepSize), tf.add(tf.sqrt(vNext), c.epsilon * Math.sqrt(1 - c.beta2 ** this.step)));
-        if (c.name === 'adamw' && c.weightDecay > 0) update = tf.add(update, tf.mul(w, lr * c.weightDecay));
-        w.assign(tf.sub(w, update));
+        const g = grads[i];
+        if (!g) return;
+        if (this.config.name === 'sgd') this.sgdStep(p.variable, g, this.slots[i]!, lr);
+        else this.adamStep(p.variable, g, this.slots[i] as [tf.Variable, tf.Variable], lr, fused);
       });
     });
+  }
+
+  /** L2 weight decay (adam, sgd) is added to the gradient; adamw decays the weights directly. */
+  private get l2(): number {
+    return this.config.name === 'adamw' ? 0 : this.config.weightDecay;
+  }
+
+  private sgdStep(w: tf.Variable, g0: tf.Tensor, slots: tf.Variable[], lr: number): void {
+    const g = this.l2 > 0 ? tf.add(g0, tf.mul(w, this.l2)) : g0;
+    if (slots.length === 0) {
+      w.assign(tf.sub(w, tf.mul(g, lr)));
+      return;
+    }
+    const v = tf.add(tf.mul(slots[0]!, this.config.momentum), g);
+    slots[0]!.assign(v);
+    w.assign(tf.sub(w, tf.mul(v, lr)));
+  }
+
+  /**
+   * Adam with the bias corrections folded into the step size and ε (ε̂ = ε·√(1 − β2ᵗ)); adamw adds lr·wd·w to the
+   * update. With the native kernel registered, the whole step is one pass (`ADAM_UPDATE`, the same arithmetic).
+   */
+  private adamStep(w: tf.Variable, g0: tf.Tensor, [m, v]: [tf.Variable, tf.Variable], lr: number, fused: boolean): void {
+    const c = this.config;
+    const l2 = this.l2;
+    const stepSize = (lr * Math.sqrt(1 - c.beta2 ** this.step)) / (1 - c.beta1 ** this.step);
+    const epsHat = c.epsilon * Math.sqrt(1 - c.beta2 ** this.step);
+    const decay = c.name === 'adamw' ? lr * c.weightDecay : 0;
+    if (fused && w.dtype === 'float32' && g0.dtype === 'float32') {
+      const attrs = { beta1: c.beta1, beta2: c.beta2, stepSize, epsHat, l2, decay };
+      const [wNext, mNext, vNext] = tf.engine().runKernel(ADAM_UPDATE, { w, g: g0, m, v }, attrs) as tf.Tensor[];
+      m.assign(mNext!);
+      v.assign(vNext!);
+      w.assign(wNext!);
+      return;
+    }
+    const g = l2 > 0 ? tf.add(g0, tf.mul(w, l2)) : g0;
+    const mNext = tf.add(tf.mul(m, c.beta1), tf.mul(g, 1 - c.beta1));
+    const vNext = tf.add(tf.mul(v, c.beta2), tf.mul(tf.square(g), 1 - c.beta2));
+    m.assign(mNext);
+    v.assign(vNext);
+    let update = tf.div(tf.mul(mNext, stepSize), tf.add(tf.sqrt(vNext), epsHat));
+    if (decay > 0) update = tf.add(update, tf.mul(w, decay));
+    w.assign(tf.sub(w, update));
   }
 
   getState(): OptimizerState {

@@ -25,8 +25,8 @@ export class ConvBnAct implements Module {
   }
 
   apply(x: tf.Tensor4D, ctx: ForwardContext): tf.Tensor4D {
-    const y = this.bn.apply(this.conv.apply(x), ctx) as tf.Tensor4D;
-    return this.relu ? tf.relu(y) : y;
+    const y = this.conv.apply(x);
+    return (this.relu ? this.bn.applyRelu(y, ctx) : this.bn.apply(y, ctx)) as tf.Tensor4D;
   }
 
   parameters(): Parameter[] {
