@@ -7,6 +7,7 @@ import {
   type Head,
   type HeadBuildContext,
   headRegistry,
+  heatmapFocalLoss,
   InMemoryDataset,
   type Inputs,
   type Parameter,
@@ -110,20 +111,16 @@ class ConvHead implements Head {
   }
 }
 
-/** CenterNet focal loss (α 2, β 4) on heatmap logits against a Gaussian-splatted target with peaks of exactly 1. */
+/**
+ * CenterNet focal loss (α 2, β 4) on heatmap logits against a Gaussian-splatted target with peaks of exactly 1, as
+ * core computes it (the reference's formula from the logits; it clamps p to [1e-4, 1 − 1e-4] instead, which differs
+ * only where p saturates).
+ */
 function heatmapTask(classes: number): TaskSpec {
   return {
     name: 'heatmap',
     head: { type: 'bench-conv', options: {}, outputUnits: classes },
-    loss: (out, t) => {
-      const y = t.labels!;
-      const pos = tf.cast(tf.equal(y, 1), 'float32');
-      const negWeight = tf.mul(tf.pow(tf.sub(1, y), 4), tf.sub(1, pos));
-      const prob = tf.clipByValue(tf.sigmoid(out), 1e-4, 1 - 1e-4);
-      const pl = tf.sum(tf.mul(tf.mul(tf.log(prob), tf.square(tf.sub(1, prob))), pos));
-      const nl = tf.sum(tf.mul(tf.mul(tf.log(tf.sub(1, prob)), tf.square(prob)), negWeight));
-      return tf.div(tf.neg(tf.add(pl, nl)), tf.maximum(tf.sum(pos), 1)) as tf.Scalar;
-    },
+    loss: (out, t) => heatmapFocalLoss(out, t.labels!),
     activate: (out) => tf.sigmoid(out),
     decode: () => [],
     createMetrics: () => [],

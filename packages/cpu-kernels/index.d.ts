@@ -40,9 +40,46 @@ export interface CpuKernels {
   /** y = exp(x) element-wise (vectorised polynomial expf, relative error < 3e-7 in the normal range). */
   exp(x: Float32Array, y: Float32Array): void;
   /**
-   * The adjoint of NHWC bilinear resizing: dx [batch, inH, inW, depth] zeroed, then every dy element added to its
-   * four source pixels; per output row / column the taps (two source indices, the second one's weight).
+   * CenterNet's penalty-reduced focal loss on heatmap logits against targets in [0, 1], and its gradient, in one
+   * pass: loss[0] = −Σ w·[(1 − p)^α log p at peaks, (1 − y)^β p^α log(1 − p) elsewhere] / max(count, 1), p = σ(x).
+   * Peaks where `peaks` ≠ 0 (null: where target = 1); one weight per sample (`samples` equal parts; null: 1);
+   * count < 0: the number of peaks; α, β integers in [0, 16].
    */
+  focalLoss(
+    logits: Float32Array,
+    target: Float32Array,
+    peaks: Float32Array | null,
+    weights: Float32Array | null,
+    grad: Float32Array,
+    loss: Float32Array,
+    samples: number,
+    alpha: number,
+    beta: number,
+    count: number,
+  ): void;
+  /** y = x^e element-wise for one exponent: by squaring for an integer |e| ≤ 64, powf otherwise. x and y distinct. */
+  powScalar(x: Float32Array, y: Float32Array, e: number): void;
+  /**
+   * NHWC bilinear resizing x [batch, inH, inW, depth] → y [batch, outH, outW, depth] as tfjs interpolates; per output
+   * row / column the taps (two source indices, the second one's weight). Images run on OpenMP's threads.
+   */
+  resizeBilinear(
+    x: Float32Array,
+    y: Float32Array,
+    batch: number,
+    inH: number,
+    inW: number,
+    depth: number,
+    outH: number,
+    outW: number,
+    rowLo: Int32Array,
+    rowHi: Int32Array,
+    rowFrac: Float32Array,
+    colLo: Int32Array,
+    colHi: Int32Array,
+    colFrac: Float32Array,
+  ): void;
+  /** Its adjoint: dx [batch, inH, inW, depth] zeroed, then every dy element added to its four taps, same weights. */
   resizeBilinearGrad(
     dy: Float32Array,
     dx: Float32Array,
@@ -58,6 +95,32 @@ export interface CpuKernels {
     colLo: Int32Array,
     colHi: Int32Array,
     colFrac: Float32Array,
+  ): void;
+  /** NHWC nearest-neighbour resizing; per output row / column the source index it copies. */
+  resizeNearest(
+    x: Float32Array,
+    y: Float32Array,
+    batch: number,
+    inH: number,
+    inW: number,
+    depth: number,
+    outH: number,
+    outW: number,
+    rows: Int32Array,
+    cols: Int32Array,
+  ): void;
+  /** Its adjoint: dx zeroed, then every dy element added to the pixel it was copied from. */
+  resizeNearestGrad(
+    dy: Float32Array,
+    dx: Float32Array,
+    batch: number,
+    inH: number,
+    inW: number,
+    depth: number,
+    outH: number,
+    outW: number,
+    rows: Int32Array,
+    cols: Int32Array,
   ): void;
   /**
    * Per row of logits [rows, classes]: loss[r] = logsumexp(row) − row[labels[r]], grad[r] = softmax(row) − onehot;

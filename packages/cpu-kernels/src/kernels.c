@@ -10,6 +10,7 @@
 #include <cblas.h>
 #include <math.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #ifdef _OPENMP
@@ -648,6 +649,184 @@ SIMD_CLONES static void softmax_ce_rows(const float *logits, const int32_t *labe
 }
 
 /*
+ * logf for x in [1, 2] that the compiler vectorises (Cephes-style: x = m·2^e with m in [√½, √2), degree-8
+ * polynomial in m − 1). Used for log1p(u) = log(1 + u), u in (0, 1]: absolute error < 1e-7 (1 + u rounds).
+ */
+static inline float log_1to2(float x) {
+  int32_t bits;
+  memcpy(&bits, &x, sizeof bits);
+  float e = (float)(((bits >> 23) & 0xff) - 126);
+  bits = (bits & 0x807fffff) | 0x3f000000; /* mantissa in [0.5, 1) */
+  float m;
+  memcpy(&m, &bits, sizeof m);
+  const int low = m < 0.707106781186547524f;
+  e = low ? e - 1.0f : e;
+  m = low ? m + m - 1.0f : m - 1.0f;
+  const float z = m * m;
+  float y = 7.0376836292e-2f;
+  y = y * m - 1.1514610310e-1f;
+  y = y * m + 1.1676998740e-1f;
+  y = y * m - 1.2420140846e-1f;
+  y = y * m + 1.4249322787e-1f;
+  y = y * m - 1.6668057665e-1f;
+  y = y * m + 2.0000714765e-1f;
+  y = y * m - 2.4999993993e-1f;
+  y = y * m + 3.3333331174e-1f;
+  y = y * m * z;
+  y += -2.12194440e-4f * e;
+  y += -0.5f * z;
+  return m + y + 0.693359375f * e;
+}
+
+static inline float pow_small(float base, int n) {
+  float acc = 1.0f;
+  for (int k = 0; k < n; k++) acc *= base;
+  return acc;
+}
+
+/*
+ * Elements [lo, hi) of the focal loss below, all of one sample (weight w); returns Σ of their loss terms (unscaled)
+ * and writes scale·w·∂/∂x. From the logit, stably: with u = e^−|x|, log p = −(max(−x, 0) + log1p u),
+ * log(1 − p) = −(max(x, 0) + log1p u). Inlined with constant α, β their powers unroll and the loop vectorises (the
+ * simd pragma lets the sum be reassociated across lanes).
+ */
+static inline double focal_body(const float *restrict x, const float *restrict y, const float *restrict q,
+                                float *restrict g, int64_t lo, int64_t hi, float w, float scale, int alpha, int beta) {
+  double sum = 0;
+#pragma omp simd reduction(+ : sum)
+  for (int64_t i = lo; i < hi; i++) {
+    const float xi = x[i], yi = y[i];
+    const float u = exp_one(-fabsf(xi)), s = log_1to2(1.0f + u), inv = 1.0f / (1.0f + u);
+    /* ternaries, not fmaxf: fmaxf's NaN rules keep the loop scalar */
+    const float p = xi >= 0.0f ? inv : u * inv, logP = -((xi < 0.0f ? -xi : 0.0f) + s), log1mP = -((xi > 0.0f ? xi : 0.0f) + s);
+    const int peak = q ? q[i] != 0.0f : yi == 1.0f; /* q is loop-invariant: the compiler unswitches it */
+    const float a = pow_small(1.0f - p, alpha), b = pow_small(p, alpha), c = pow_small(1.0f - yi, beta);
+    const float term = peak ? -a * logP : -c * b * log1mP;
+    const float grad = peak ? a * (alpha * p * logP - (1.0f - p)) : c * b * (p - alpha * (1.0f - p) * log1mP);
+    sum += (double)(w * term);
+    g[i] = scale * w * grad;
+  }
+  return sum;
+}
+
+SIMD_CLONES static double focal_range_2_4(const float *restrict x, const float *restrict y, const float *restrict q,
+                                          float *restrict g, int64_t lo, int64_t hi, float w, float scale) {
+  return q ? focal_body(x, y, q, g, lo, hi, w, scale, 2, 4) : focal_body(x, y, NULL, g, lo, hi, w, scale, 2, 4);
+}
+
+/*
+ * focalLoss(logits, target, peaks | null, weights | null, grad, loss, samples, alpha, beta, count): CenterNet's
+ * penalty-reduced focal loss on heatmap logits against targets in [0, 1],
+ *   loss[0] = −Σ w·[(1 − p)^α log p at peaks, (1 − y)^β p^α log(1 − p) elsewhere] / max(count, 1),
+ * and grad = its gradient with respect to the logits, in one pass. Peaks: where peaks ≠ 0, or (null) where
+ * target = 1; weights: one per sample (the logits split into `samples` equal parts), or null for 1; count < 0:
+ * the number of peaks. tfjs' op chain for it is ~20 element-wise kernels forward and ~30 back.
+ */
+static napi_value FocalLoss(napi_env env, napi_callback_info info) {
+  size_t argc = 10;
+  napi_value argv[10];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 10) {
+    napi_throw_error(env, NULL, "focalLoss: too few arguments");
+    return NULL;
+  }
+  float *x, *y, *q, *w, *g, *loss;
+  size_t lx, ly, lq, lw, lg, lloss;
+  int64_t samples, alpha, beta;
+  double count;
+  if (!arg_f32(env, argv[0], &x, &lx) || !arg_f32(env, argv[1], &y, &ly) || !arg_f32_or_null(env, argv[2], &q, &lq) ||
+      !arg_f32_or_null(env, argv[3], &w, &lw) || !arg_f32(env, argv[4], &g, &lg) || !arg_f32(env, argv[5], &loss, &lloss) ||
+      !arg_int(env, argv[6], 1, &samples) || !arg_int(env, argv[7], 0, &alpha) || !arg_int(env, argv[8], 0, &beta) ||
+      !arg_double(env, argv[9], &count))
+    return NULL;
+  const int64_t n = (int64_t)lx, per = n / samples;
+  if (ly < lx || lg < lx || lloss < 1 || (q && lq < lx) || (w && lw < (size_t)samples) || per * samples != n || alpha > 16 ||
+      beta > 16) {
+    napi_throw_range_error(env, NULL, "focalLoss: buffers or sizes that do not match (or alpha / beta above 16)");
+    return NULL;
+  }
+  if (count < 0) {
+    int64_t peaks = 0;
+    for (int64_t i = 0; i < n; i++) peaks += q ? q[i] != 0.0f : y[i] == 1.0f;
+    count = (double)peaks;
+  }
+  const float scale = (float)(1.0 / (count > 1 ? count : 1));
+  const int64_t block = 16384, blocks = (n + block - 1) / block;
+  double *partial = (double *)calloc((size_t)(blocks > 0 ? blocks : 1), sizeof(double));
+  if (!partial) {
+    napi_throw_error(env, NULL, "focalLoss: out of memory");
+    return NULL;
+  }
+  const int nt = pool_threads(n);
+  const int fast = alpha == 2 && beta == 4;
+#pragma omp parallel for schedule(static) num_threads(nt)
+  for (int64_t k = 0; k < blocks; k++) {
+    const int64_t lo = k * block, hi = lo + block < n ? lo + block : n;
+    /* within a block, one run per sample (one weight) */
+    for (int64_t a = lo; a < hi;) {
+      const int64_t sample = a / per, b = (sample + 1) * per < hi ? (sample + 1) * per : hi;
+      const float ws = w ? w[sample] : 1.0f;
+      partial[k] += fast ? focal_range_2_4(x, y, q, g, a, b, ws, scale)
+                         : focal_body(x, y, q, g, a, b, ws, scale, (int)alpha, (int)beta);
+      a = b;
+    }
+  }
+  double sum = 0;
+  for (int64_t k = 0; k < blocks; k++) sum += partial[k];
+  free(partial);
+  loss[0] = (float)(sum * scale);
+  return NULL;
+}
+
+/* x^e for an integer e, by squaring: the same multiplications for every element, so the loop vectorises. */
+SIMD_CLONES static void pow_int_range(const float *restrict x, float *restrict y, int64_t n, int64_t e) {
+  const int64_t m = e < 0 ? -e : e;
+  for (int64_t i = 0; i < n; i++) {
+    float base = x[i], acc = 1.0f;
+    for (int64_t k = m; k > 0; k >>= 1) {
+      if (k & 1) acc *= base;
+      base *= base;
+    }
+    y[i] = e < 0 ? 1.0f / acc : acc;
+  }
+}
+
+/*
+ * powScalar(x, y, e): y = x^e element-wise for one exponent e, by squaring when e is an integer of magnitude ≤ 64
+ * (focal losses' (1 − p)^γ, (1 − y)^β), powf otherwise. The wasm backend's Pow calls libm's pow per element.
+ */
+static napi_value PowScalar(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  float *x, *y;
+  size_t lx, ly;
+  double e;
+  if (argc < 3 || !arg_f32(env, argv[0], &x, &lx) || !arg_f32(env, argv[1], &y, &ly) || !arg_double(env, argv[2], &e)) {
+    if (argc < 3) napi_throw_error(env, NULL, "powScalar: too few arguments");
+    return NULL;
+  }
+  if (ly < lx) {
+    napi_throw_range_error(env, NULL, "powScalar: output too small");
+    return NULL;
+  }
+  const int integer = e == (double)(int64_t)e && e >= -64 && e <= 64;
+  const float ef = (float)e;
+  const int64_t total = (int64_t)lx, block = 16384, blocks = (total + block - 1) / block;
+  const int nt = pool_threads(total);
+#pragma omp parallel for schedule(static) num_threads(nt)
+  for (int64_t k = 0; k < blocks; k++) {
+    const int64_t lo = k * block, hi = lo + block < total ? lo + block : total;
+    if (integer) {
+      pow_int_range(x + lo, y + lo, hi - lo, (int64_t)e);
+    } else {
+      for (int64_t i = lo; i < hi; i++) y[i] = powf(x[i], ef);
+    }
+  }
+  return NULL;
+}
+
+/*
  * sparseSoftmaxCrossEntropy(logits, labels, loss, grad, rows, classes): per row r of logits [rows, classes],
  * loss[r] = logsumexp(logits[r]) - logits[r, labels[r]] and grad[r] = softmax(logits[r]) - onehot(labels[r]), the
  * gradient of loss[r]. A label outside [0, classes) (the ignore index -1) gives loss 0 and a zero gradient row. One
@@ -687,20 +866,107 @@ static napi_value SparseSoftmaxCrossEntropy(napi_env env, napi_callback_info inf
   return NULL;
 }
 
-/* One image of resizeBilinearGrad: dx [inH, inW, depth] zeroed, then every dy element added to its four taps. */
-SIMD_CLONES static void resize_grad_image(const float *restrict dy, float *restrict dx, int64_t inH, int64_t inW, int64_t depth,
-                                          int64_t outH, int64_t outW, const int32_t *rowLo, const int32_t *rowHi,
-                                          const float *rowFrac, const int32_t *colLo, const int32_t *colHi,
-                                          const float *colFrac) {
-  memset(dx, 0, sizeof(float) * (size_t)(inH * inW * depth));
-  const float *g = dy;
-  for (int64_t r = 0; r < outH; r++) {
-    const int64_t top = rowLo[r] * inW, bottom = rowHi[r] * inW;
-    const float fr = rowFrac[r];
-    for (int64_t c = 0; c < outW; c++, g += depth) {
-      const float fc = colFrac[c];
-      float *tl = dx + (top + colLo[c]) * depth, *tr = dx + (top + colHi[c]) * depth;
-      float *bl = dx + (bottom + colLo[c]) * depth, *br = dx + (bottom + colHi[c]) * depth;
+/* ---------------------------------------------------------------- resizing (NHWC) and its adjoints */
+
+/*
+ * The taps come from the caller, which knows the alignCorners / halfPixelCenters convention: per output row / column
+ * the source index (nearest), or the two source indices and the weight of the second (bilinear).
+ */
+typedef struct {
+  float *src, *dst;
+  int64_t batch, inH, inW, depth, outH, outW;
+  const int32_t *rowLo, *rowHi, *colLo, *colHi;
+  const float *rowFrac, *colFrac; /* bilinear only */
+} Resize;
+
+/*
+ * Arguments (src, dst, batch, inH, inW, depth, outH, outW, then rowLo, rowHi, rowFrac, colLo, colHi, colFrac for
+ * bilinear, rows, cols for nearest). `forward`: src is the image and dst the resized one; otherwise src is dy and dst
+ * dx. Every tap is checked to lie inside the image.
+ */
+static int resize_error(napi_env env, const char *name, const char *what) {
+  char msg[96];
+  snprintf(msg, sizeof msg, "%s: %s", name, what);
+  napi_throw_range_error(env, NULL, msg);
+  return 0;
+}
+
+static int read_resize(napi_env env, napi_callback_info info, const char *name, int bilinear, int forward, Resize *r) {
+  const size_t want = bilinear ? 14 : 10;
+  size_t argc = 14;
+  napi_value argv[14];
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < want)
+    return resize_error(env, name, "too few arguments");
+  size_t lsrc, ldst, l[6];
+  int present[4];
+  int32_t *taps[4];
+  float *frac[2] = {NULL, NULL};
+  if (!arg_f32(env, argv[0], &r->src, &lsrc) || !arg_f32(env, argv[1], &r->dst, &ldst) ||
+      !arg_int(env, argv[2], 0, &r->batch) || !arg_int(env, argv[3], 1, &r->inH) || !arg_int(env, argv[4], 1, &r->inW) ||
+      !arg_int(env, argv[5], 0, &r->depth) || !arg_int(env, argv[6], 0, &r->outH) || !arg_int(env, argv[7], 0, &r->outW))
+    return 0;
+  if (bilinear) {
+    if (!arg_i32_array_or_null(env, argv[8], &taps[0], &l[0], &present[0]) ||
+        !arg_i32_array_or_null(env, argv[9], &taps[1], &l[1], &present[1]) || !arg_f32(env, argv[10], &frac[0], &l[4]) ||
+        !arg_i32_array_or_null(env, argv[11], &taps[2], &l[2], &present[2]) ||
+        !arg_i32_array_or_null(env, argv[12], &taps[3], &l[3], &present[3]) || !arg_f32(env, argv[13], &frac[1], &l[5]))
+      return 0;
+  } else {
+    if (!arg_i32_array_or_null(env, argv[8], &taps[0], &l[0], &present[0]) ||
+        !arg_i32_array_or_null(env, argv[9], &taps[2], &l[2], &present[2]))
+      return 0;
+    taps[1] = taps[0], taps[3] = taps[2], l[1] = l[0], l[3] = l[2], present[1] = present[0], present[3] = present[2];
+    l[4] = (size_t)r->outH, l[5] = (size_t)r->outW;
+  }
+  const size_t image = (size_t)(r->batch * r->inH * r->inW * r->depth), resized = (size_t)(r->batch * r->outH * r->outW * r->depth);
+  if (!(present[0] && present[1] && present[2] && present[3]) || lsrc < (forward ? image : resized) ||
+      ldst < (forward ? resized : image) || l[0] < (size_t)r->outH || l[1] < (size_t)r->outH || l[4] < (size_t)r->outH ||
+      l[2] < (size_t)r->outW || l[3] < (size_t)r->outW || l[5] < (size_t)r->outW)
+    return resize_error(env, name, "buffers too small for the shapes");
+  for (int64_t i = 0; i < r->outH; i++)
+    if (taps[0][i] < 0 || taps[1][i] < 0 || taps[0][i] >= r->inH || taps[1][i] >= r->inH)
+      return resize_error(env, name, "row tap outside the image");
+  for (int64_t i = 0; i < r->outW; i++)
+    if (taps[2][i] < 0 || taps[3][i] < 0 || taps[2][i] >= r->inW || taps[3][i] >= r->inW)
+      return resize_error(env, name, "column tap outside the image");
+  r->rowLo = taps[0], r->rowHi = taps[1], r->colLo = taps[2], r->colHi = taps[3];
+  r->rowFrac = frac[0], r->colFrac = frac[1];
+  return 1;
+}
+
+/* Image b of a bilinear resize, as tfjs interpolates: top = tl + (tr − tl)·fc, out = top + (bottom − top)·fr. */
+SIMD_CLONES static void resize_bilinear_image(const Resize *r, int64_t b) {
+  const int64_t depth = r->depth, inW = r->inW;
+  const float *x = r->src + b * r->inH * inW * depth;
+  float *y = r->dst + b * r->outH * r->outW * depth;
+  for (int64_t i = 0; i < r->outH; i++) {
+    const float *top = x + r->rowLo[i] * inW * depth, *bottom = x + r->rowHi[i] * inW * depth;
+    const float fr = r->rowFrac[i];
+    for (int64_t j = 0; j < r->outW; j++, y += depth) {
+      const float fc = r->colFrac[j];
+      const float *tl = top + r->colLo[j] * depth, *tr = top + r->colHi[j] * depth;
+      const float *bl = bottom + r->colLo[j] * depth, *br = bottom + r->colHi[j] * depth;
+      for (int64_t d = 0; d < depth; d++) {
+        const float t = tl[d] + (tr[d] - tl[d]) * fc, u = bl[d] + (br[d] - bl[d]) * fc;
+        y[d] = t + (u - t) * fr;
+      }
+    }
+  }
+}
+
+/* Image b of the bilinear adjoint: dx zeroed, then every dy element added to its four taps, weighted as forward. */
+SIMD_CLONES static void resize_bilinear_grad_image(const Resize *r, int64_t b) {
+  const int64_t depth = r->depth, inW = r->inW;
+  const float *g = r->src + b * r->outH * r->outW * depth;
+  float *dx = r->dst + b * r->inH * inW * depth;
+  memset(dx, 0, sizeof(float) * (size_t)(r->inH * inW * depth));
+  for (int64_t i = 0; i < r->outH; i++) {
+    const int64_t top = r->rowLo[i] * inW, bottom = r->rowHi[i] * inW;
+    const float fr = r->rowFrac[i];
+    for (int64_t j = 0; j < r->outW; j++, g += depth) {
+      const float fc = r->colFrac[j];
+      float *tl = dx + (top + r->colLo[j]) * depth, *tr = dx + (top + r->colHi[j]) * depth;
+      float *bl = dx + (bottom + r->colLo[j]) * depth, *br = dx + (bottom + r->colHi[j]) * depth;
       const float wTl = (1 - fr) * (1 - fc), wTr = (1 - fr) * fc, wBl = fr * (1 - fc), wBr = fr * fc;
       /* the four taps can be the same pixel (edges, lo == hi): sequential adds keep that exact */
       for (int64_t d = 0; d < depth; d++) tl[d] += g[d] * wTl;
@@ -711,56 +977,61 @@ SIMD_CLONES static void resize_grad_image(const float *restrict dy, float *restr
   }
 }
 
-/*
- * resizeBilinearGrad(dy, dx, batch, inH, inW, depth, outH, outW, rowLo, rowHi, rowFrac, colLo, colHi, colFrac):
- * the adjoint of bilinear resizing, NHWC. dx [batch, inH, inW, depth] is zeroed, then each dy element is added to
- * the four source pixels it was interpolated from, weighted as the forward pass weighted them. The taps (per output
- * row / column: the two source indices and the weight of the second) come from the caller, which knows the
- * alignCorners / halfPixelCenters convention.
- */
-static napi_value ResizeBilinearGrad(napi_env env, napi_callback_info info) {
-  size_t argc = 14;
-  napi_value argv[14];
-  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  if (argc < 14) {
-    napi_throw_error(env, NULL, "resizeBilinearGrad: too few arguments");
-    return NULL;
+/* Image b of a nearest-neighbour resize: a copy of each source pixel's channels. */
+static void resize_nearest_image(const Resize *r, int64_t b) {
+  const int64_t depth = r->depth, inW = r->inW;
+  const float *x = r->src + b * r->inH * inW * depth;
+  float *y = r->dst + b * r->outH * r->outW * depth;
+  for (int64_t i = 0; i < r->outH; i++) {
+    const float *row = x + r->rowLo[i] * inW * depth;
+    for (int64_t j = 0; j < r->outW; j++, y += depth) memcpy(y, row + r->colLo[j] * depth, sizeof(float) * (size_t)depth);
   }
-  float *dy, *dx, *rowFrac, *colFrac;
-  int32_t *rowLo, *rowHi, *colLo, *colHi;
-  size_t ldy, ldx, lrl, lrh, lrf, lcl, lch, lcf;
-  int p1, p2, p3, p4;
-  int64_t batch, inH, inW, depth, outH, outW;
-  if (!arg_f32(env, argv[0], &dy, &ldy) || !arg_f32(env, argv[1], &dx, &ldx) || !arg_int(env, argv[2], 0, &batch) ||
-      !arg_int(env, argv[3], 1, &inH) || !arg_int(env, argv[4], 1, &inW) || !arg_int(env, argv[5], 0, &depth) ||
-      !arg_int(env, argv[6], 0, &outH) || !arg_int(env, argv[7], 0, &outW) ||
-      !arg_i32_array_or_null(env, argv[8], &rowLo, &lrl, &p1) || !arg_i32_array_or_null(env, argv[9], &rowHi, &lrh, &p2) ||
-      !arg_f32(env, argv[10], &rowFrac, &lrf) || !arg_i32_array_or_null(env, argv[11], &colLo, &lcl, &p3) ||
-      !arg_i32_array_or_null(env, argv[12], &colHi, &lch, &p4) || !arg_f32(env, argv[13], &colFrac, &lcf))
-    return NULL;
-  if (!(p1 && p2 && p3 && p4) || ldy < (size_t)(batch * outH * outW * depth) || ldx < (size_t)(batch * inH * inW * depth) ||
-      lrl < (size_t)outH || lrh < (size_t)outH || lrf < (size_t)outH || lcl < (size_t)outW || lch < (size_t)outW ||
-      lcf < (size_t)outW) {
-    napi_throw_range_error(env, NULL, "resizeBilinearGrad: buffers too small for the shapes");
-    return NULL;
+}
+
+/* Image b of its adjoint: dx zeroed, then every dy element added to the pixel it was copied from. */
+SIMD_CLONES static void resize_nearest_grad_image(const Resize *r, int64_t b) {
+  const int64_t depth = r->depth, inW = r->inW;
+  const float *g = r->src + b * r->outH * r->outW * depth;
+  float *dx = r->dst + b * r->inH * inW * depth;
+  memset(dx, 0, sizeof(float) * (size_t)(r->inH * inW * depth));
+  for (int64_t i = 0; i < r->outH; i++) {
+    float *row = dx + r->rowLo[i] * inW * depth;
+    for (int64_t j = 0; j < r->outW; j++, g += depth) {
+      float *at = row + r->colLo[j] * depth;
+      for (int64_t d = 0; d < depth; d++) at[d] += g[d];
+    }
   }
-  for (int64_t i = 0; i < outH; i++)
-    if (rowLo[i] < 0 || rowHi[i] < 0 || rowLo[i] >= inH || rowHi[i] >= inH) {
-      napi_throw_range_error(env, NULL, "resizeBilinearGrad: row tap outside the image");
-      return NULL;
-    }
-  for (int64_t i = 0; i < outW; i++)
-    if (colLo[i] < 0 || colHi[i] < 0 || colLo[i] >= inW || colHi[i] >= inW) {
-      napi_throw_range_error(env, NULL, "resizeBilinearGrad: column tap outside the image");
-      return NULL;
-    }
-  /* Images are independent (each writes only its own dx): the pool takes them in parallel. */
-  const int nt = batch > 1 ? pool_threads(batch * outH * outW * depth) : 1;
+}
+
+/* Images are independent (each writes only its own output): the pool takes them in parallel. */
+static napi_value run_resize(napi_env env, napi_callback_info info, const char *name, int bilinear, int forward,
+                             void (*image)(const Resize *, int64_t)) {
+  Resize r;
+  if (!read_resize(env, info, name, bilinear, forward, &r)) return NULL;
+  const int nt = r.batch > 1 ? pool_threads(r.batch * r.outH * r.outW * r.depth) : 1;
 #pragma omp parallel for schedule(static) num_threads(nt)
-  for (int64_t b = 0; b < batch; b++)
-    resize_grad_image(dy + b * outH * outW * depth, dx + b * inH * inW * depth, inH, inW, depth, outH, outW, rowLo,
-                      rowHi, rowFrac, colLo, colHi, colFrac);
+  for (int64_t b = 0; b < r.batch; b++) image(&r, b);
   return NULL;
+}
+
+/* resizeBilinear(x, y, batch, inH, inW, depth, outH, outW, rowLo, rowHi, rowFrac, colLo, colHi, colFrac) */
+static napi_value ResizeBilinear(napi_env env, napi_callback_info info) {
+  return run_resize(env, info, "resizeBilinear", 1, 1, resize_bilinear_image);
+}
+
+/* resizeBilinearGrad(dy, dx, the same sizes and taps): the adjoint of resizeBilinear. */
+static napi_value ResizeBilinearGrad(napi_env env, napi_callback_info info) {
+  return run_resize(env, info, "resizeBilinearGrad", 1, 0, resize_bilinear_grad_image);
+}
+
+/* resizeNearest(x, y, batch, inH, inW, depth, outH, outW, rows, cols) */
+static napi_value ResizeNearest(napi_env env, napi_callback_info info) {
+  return run_resize(env, info, "resizeNearest", 0, 1, resize_nearest_image);
+}
+
+/* resizeNearestGrad(dy, dx, the same sizes and taps): the adjoint of resizeNearest. */
+static napi_value ResizeNearestGrad(napi_env env, napi_callback_info info) {
+  return run_resize(env, info, "resizeNearestGrad", 0, 0, resize_nearest_grad_image);
 }
 
 /* ---------------------------------------------------------------- reductions and optimizer steps */
@@ -941,7 +1212,12 @@ static napi_value Init(napi_env env, napi_value exports) {
       {"conv2dBackpropInput", NULL, Conv2dBackpropInput, NULL, NULL, NULL, napi_default, NULL},
       {"conv2dBackpropFilter", NULL, Conv2dBackpropFilter, NULL, NULL, NULL, napi_default, NULL},
       {"exp", NULL, Exp, NULL, NULL, NULL, napi_default, NULL},
+      {"powScalar", NULL, PowScalar, NULL, NULL, NULL, napi_default, NULL},
+      {"focalLoss", NULL, FocalLoss, NULL, NULL, NULL, napi_default, NULL},
+      {"resizeBilinear", NULL, ResizeBilinear, NULL, NULL, NULL, napi_default, NULL},
       {"resizeBilinearGrad", NULL, ResizeBilinearGrad, NULL, NULL, NULL, napi_default, NULL},
+      {"resizeNearest", NULL, ResizeNearest, NULL, NULL, NULL, napi_default, NULL},
+      {"resizeNearestGrad", NULL, ResizeNearestGrad, NULL, NULL, NULL, napi_default, NULL},
       {"sparseSoftmaxCrossEntropy", NULL, SparseSoftmaxCrossEntropy, NULL, NULL, NULL, napi_default, NULL},
       {"sumRows", NULL, SumRows, NULL, NULL, NULL, napi_default, NULL},
       {"adamUpdate", NULL, AdamUpdate, NULL, NULL, NULL, napi_default, NULL},

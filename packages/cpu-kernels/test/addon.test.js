@@ -220,6 +220,30 @@ describe.skipIf(!k)('native kernels against naive loops', () => {
     );
   });
 
+  it('resizeNearest / resizeNearestGrad: copies and their adjoint, threaded over images; taps and sizes checked', () => {
+    const [b, h, w, d, oh, ow] = [3, 5, 4, 70, 9, 7];
+    const rows = Int32Array.from({ length: oh }, (_, i) => Math.floor((i * h) / oh));
+    const cols = Int32Array.from({ length: ow }, (_, j) => Math.floor((j * w) / ow));
+    const x = rand(b * h * w * d, 21);
+    const y = new Float32Array(b * oh * ow * d);
+    k.resizeNearest(x, y, b, h, w, d, oh, ow, rows, cols);
+    const dx = new Float32Array(x.length).fill(7);
+    k.resizeNearestGrad(y, dx, b, h, w, d, oh, ow, rows, cols);
+    const ref = new Float32Array(x.length);
+    for (let n = 0; n < b; n++)
+      for (let i = 0; i < oh; i++)
+        for (let j = 0; j < ow; j++)
+          for (let c = 0; c < d; c++) {
+            const src = ((n * h + rows[i]) * w + cols[j]) * d + c;
+            expect(y[((n * oh + i) * ow + j) * d + c]).toBe(x[src]);
+            ref[src] += x[src];
+          }
+    expect(close(dx, ref, 1e-6)).toBe(true);
+    const outside = Int32Array.from(rows, (r) => r + 1);
+    expect(() => k.resizeNearest(x, y, b, h, w, d, oh, ow, outside, cols)).toThrow(/resizeNearest: row tap outside the image/);
+    expect(() => k.resizeNearestGrad(y, dx, b, h, w, d, oh + 1, ow, rows, cols)).toThrow(/too small/);
+  });
+
   it('works in worker threads (im2col scratch per environment, freed with it)', async () => {
     const code = `
       const { parentPort, workerData } = require('node:worker_threads');

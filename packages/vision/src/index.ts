@@ -39,6 +39,6 @@ export { shapesSource, writeShapesDataset } from './readers/shapes-source.js';
 export { parseYoloLabels, type YoloBoxes } from './readers/yolo-labels.js';
 export { visionRunConfigJsonSchema } from './run-config-schema.js';
 export { centerNetTargets, gaussianRadius } from './tasks/centernet-targets.js';
-export { type DecodedDetection, DetectionOptions, decodeDetections, detectionTask, giouLoss, heatmapFocalLoss } from './tasks/detection.js';
+export { type DecodedDetection, DetectionOptions, decodeDetections, detectionTask, giouLoss } from './tasks/detection.js';
 export { type Detection, nms, type PostProcessOptions, postProcess } from './tasks/nms.js';
 export { type DecodedMask, SegmentationOptions, segmentationLoss, segmentationLossOnHost, segmentationTask } from './tasks/segmentation.js';

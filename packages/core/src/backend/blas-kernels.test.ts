@@ -5,10 +5,12 @@ import { OptimizerConfig } from '../config/run-config.js';
 import { BatchNorm } from '../nn/batch-norm.js';
 import { createParameter } from '../nn/module.js';
 import { Optimizer } from '../optim/optimizer.js';
+import { heatmapFocalLoss } from '../tasks/focal-loss.js';
 import { softmaxCrossEntropy } from '../tasks/losses.js';
 import {
   ADAM_UPDATE,
   type BlasRegistration,
+  HEATMAP_FOCAL_LOSS,
   hasOneDnn,
   type NativeKernels,
   openblasOnly,
@@ -296,6 +298,9 @@ describe.skipIf(!native).each(paths)('native kernel overrides on %s (%s path)', 
     for (let i = 0; i < big.values.length; i++) big.values[i] = big.values[i]! * 30; // exp over [-30, 30]
     compare([big], (x) => tf.exp(x!), 'exp');
     compare([input([5000])], (x) => tf.exp(tf.mul(x!, 80)), 'exp ±80');
+    // Pow with one exponent: integer (by squaring, negative too) and fractional; a tensor exponent stays on the backend.
+    for (const e of [4, 2, -3, 2.5]) compare([input([70, 100])], (x) => tf.pow(e === 2.5 ? tf.abs(x!) : tf.add(x!, 2), e), `pow ${e}`);
+    compare([input([70, 100]), input([70, 100])], (x, y) => tf.pow(tf.abs(x!), y!), 'pow tensor');
     compare(
       [input([512, 21]), input([512, 21])],
       (x, y) => tf.grad((l: tf.Tensor) => tf.losses.softmaxCrossEntropy(tf.softmax(y!), l))(x!),
@@ -303,7 +308,7 @@ describe.skipIf(!native).each(paths)('native kernel overrides on %s (%s path)', 
     );
   });
 
-  it('ResizeBilinearGrad (native): up/down-sampling, odd sizes, every corner convention, against the JS adjoint', () => {
+  it('resizing, bilinear and nearest, and their adjoints (native): up/down-sampling, odd sizes, every corner convention', () => {
     for (const [shape, size] of [
       [
         [2, 3, 4, 2],
@@ -318,8 +323,12 @@ describe.skipIf(!native).each(paths)('native kernel overrides on %s (%s path)', 
         [3, 2],
       ],
       [
-        [8, 32, 32, 5],
-        [128, 128],
+        [4, 16, 16, 5], // threaded: more than 32768 output elements
+        [64, 64],
+      ],
+      [
+        [3, 8, 8, 64],
+        [16, 16],
       ],
     ] as Array<[number[], [number, number]]>) {
       for (const [align, half] of [
@@ -327,9 +336,14 @@ describe.skipIf(!native).each(paths)('native kernel overrides on %s (%s path)', 
         [true, false],
         [false, true],
       ]) {
-        const up = (x: tf.Tensor, r: tf.Tensor) =>
-          tf.grad((z: tf.Tensor) => tf.sum(tf.mul(tf.image.resizeBilinear(z as tf.Tensor4D, size, align, half), r)))(x);
-        compare([input(shape), input([shape[0]!, ...size, shape[3]!])], up as Fn, `resize ${shape} → ${size} ${align} ${half}`);
+        for (const [kind, op] of [
+          ['bilinear', tf.image.resizeBilinear],
+          ['nearest', tf.image.resizeNearestNeighbor],
+        ] as const) {
+          const resized = (z: tf.Tensor) => op(z as tf.Tensor4D, size, align, half);
+          const up = (x: tf.Tensor, r: tf.Tensor) => [resized(x), tf.grad((z: tf.Tensor) => tf.sum(tf.mul(resized(z), r)))(x)];
+          compare([input(shape), input([shape[0]!, ...size, shape[3]!])], up as Fn, `${kind} ${shape} → ${size} ${align} ${half}`);
+        }
       }
     }
   });
@@ -393,6 +407,29 @@ describe.skipIf(!native).each(paths)('native kernel overrides on %s (%s path)', 
       // 3·7·11·401 elements: threaded, with an odd tail
       const shape = [3, 7, 11, 401];
       compare([input(shape), input(shape), input(shape), input(shape)], train, `${config.name} wd ${config.weightDecay ?? 0}`);
+    }
+  });
+
+  it('heatmap focal loss (native op when registered): value and gradient, default or given peaks, weights, exponents', () => {
+    expect(tf.getKernel(HEATMAP_FOCAL_LOSS, backend)).toBeDefined();
+    const shape = [3, 17, 19, 5]; // 4845 elements: several blocks of three samples' runs, with tails
+    const logits = input(shape);
+    for (let i = 0; i < logits.values.length; i++) logits.values[i] = logits.values[i]! * 12; // saturated p too
+    const target = input(shape);
+    for (let i = 0; i < target.values.length; i++) target.values[i] = i % 37 === 0 ? 1 : Math.abs(target.values[i]!) * 0.95;
+    const peaks = { values: target.values.map((v, i) => (v === 1 || i % 101 === 0 ? 1 : 0)), shape };
+    const cases: Array<[string, (x: tf.Tensor, y: tf.Tensor, q: tf.Tensor, w: tf.Tensor) => tf.Scalar]> = [
+      ['default', (x, y) => heatmapFocalLoss(x, y)],
+      ['peaks + count', (x, y, q) => heatmapFocalLoss(x, y, { peaks: q, count: 40 })],
+      ['weights', (x, y, _q, w) => heatmapFocalLoss(x, y, { weight: w })],
+      ['alpha 1 beta 3', (x, y) => heatmapFocalLoss(x, y, { alpha: 1, beta: 3 })],
+    ];
+    for (const [label, loss] of cases) {
+      const fn = (x: tf.Tensor, y: tf.Tensor, q: tf.Tensor, w: tf.Tensor) => {
+        const { value, grad } = tf.valueAndGrad((z: tf.Tensor) => loss(z, y, q, w))(x);
+        return [value, grad];
+      };
+      compare([logits, target, peaks, { values: Float32Array.from([1, 0, 0.5]), shape: [3] }], fn as Fn, `focal ${label}`);
     }
   });
 

@@ -1,8 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { type ConvGeometry, convGeometry, geometryArgs } from './conv-geometry.js';
 import { backendKind } from './missing-kernels.js';
-import { bilinearTaps, type ResizeAttrs } from './resize-grads.js';
+import { bilinearTaps, nearestTaps, type ResizeAttrs } from './resize-grads.js';
 import { sizeFromShape, type TensorAccess, tensorAccess } from './tensor-access.js';
+
+/** src, dst, then batch, inH, inW, depth, outH, outW and the taps of both axes (see cpu-kernels' index.d.ts). */
+type ResizeKernel = (src: Float32Array, dst: Float32Array, ...sizesAndTaps: Array<number | Int32Array | Float32Array>) => void;
 
 /** The subset of @polytask/cpu-kernels' binding these overrides use (kept structural: the addon is optional). */
 export interface NativeKernels {
@@ -32,8 +35,27 @@ export interface NativeKernels {
   conv2dBackpropInput(dy: Float32Array, filter: Float32Array, dx: Float32Array, ...geometry: number[]): void;
   conv2dBackpropFilter(x: Float32Array, dy: Float32Array, dw: Float32Array, ...geometry: number[]): void;
   exp(x: Float32Array, y: Float32Array): void;
-  /** The adjoint of NHWC bilinear resizing, with the caller's taps (see `bilinearTaps`). */
-  resizeBilinearGrad?(dy: Float32Array, dx: Float32Array, ...rest: Array<number | Int32Array | Float32Array>): void;
+  /** The heatmap focal loss and its gradient in one pass, as `HEATMAP_FOCAL_LOSS` documents. */
+  focalLoss?(
+    logits: Float32Array,
+    target: Float32Array,
+    peaks: Float32Array | null,
+    weights: Float32Array | null,
+    grad: Float32Array,
+    loss: Float32Array,
+    samples: number,
+    alpha: number,
+    beta: number,
+    count: number,
+  ): void;
+  /** y = x^e for one exponent (by squaring when e is a small integer). */
+  powScalar?(x: Float32Array, y: Float32Array, e: number): void;
+  /** NHWC bilinear resizing with the caller's taps (see `bilinearTaps`), and its adjoint (dy → dx). */
+  resizeBilinear?: ResizeKernel;
+  resizeBilinearGrad?: ResizeKernel;
+  /** NHWC nearest-neighbour resizing with the caller's taps (see `nearestTaps`), and its adjoint. */
+  resizeNearest?: ResizeKernel;
+  resizeNearestGrad?: ResizeKernel;
   /** Per row: loss = logsumexp − logit of the label, grad = softmax − onehot; labels outside [0, classes) give 0s. */
   sparseSoftmaxCrossEntropy?(
     logits: Float32Array,
@@ -137,6 +159,12 @@ export const SPARSE_SOFTMAX_CE = 'PolytaskSparseSoftmaxCrossEntropy';
  * Registered wherever the native addon loads; core's `Optimizer` runs it when it is registered.
  */
 export const ADAM_UPDATE = 'PolytaskAdamUpdate';
+/**
+ * CenterNet's penalty-reduced focal loss (see `heatmapFocalLoss`): inputs {logits, target[, peaks][, weights [B]]}
+ * (float32, logits' shape), attrs {alpha, beta (integers ≤ 16), samples, count (< 0: the number of peaks)} →
+ * [loss [], grad (∂loss/∂logits)]. Registered wherever the native addon loads.
+ */
+export const HEATMAP_FOCAL_LOSS = 'PolytaskHeatmapFocalLoss';
 
 /** Kernels overridden with the native BLAS path (oneDNN first where the binding has it). */
 export const BLAS_KERNELS = [
@@ -149,9 +177,8 @@ export const BLAS_KERNELS = [
   'Exp',
 ] as const;
 
-/** Below this many elements Exp and Sum stay on the backend's kernels (the call overhead would dominate). */
-const EXP_MIN_SIZE = 4096;
-const SUM_MIN_SIZE = 4096;
+/** Below this many elements the C loops (Exp, Sum, Pow) leave a kernel to the backend (the call would cost more). */
+const LOOP_MIN_SIZE = 4096;
 
 /**
  * Element-wise kernels (unary and broadcasting binary) go to oneDNN's multi-threaded primitives from this many output
@@ -493,37 +520,30 @@ export function registerBlasKernels(backendName: string, native: NativeKernels):
     return dw;
   });
 
-  // Exp: the wasm backend's is scalar libm expf (~7 ns/element); softmax / cross-entropy over segmentation logits
-  // (millions of elements) made it a top kernel in the vision profile.
-  const resizeGrad = native.resizeBilinearGrad?.bind(native);
-  if (resizeGrad) {
-    install('ResizeBilinearGrad', ({ inputs, attrs }, access) => {
-      const { images, dy } = inputs as { images: tf.TensorInfo; dy: tf.TensorInfo };
-      if (dy.dtype !== 'float32' || images.shape.length !== 4) return null;
+  // Resizing (FPN upsampling, segmentation heads) and its adjoints, threaded over the images: the backends' own run
+  // on one thread (and their gradients ignore halfPixelCenters, see resize-grads.ts).
+  const resize = (kernelName: string, fn: ResizeKernel | undefined, bilinear: boolean) => {
+    if (!fn) return;
+    const forward = !kernelName.endsWith('Grad');
+    install(kernelName, ({ inputs, attrs }, access) => {
+      const { images, dy } = inputs as { images: tf.TensorInfo; dy?: tf.TensorInfo };
+      const src = forward ? images : dy!;
+      if (src.dtype !== 'float32' || images.shape.length !== 4) return null;
       const [batch, inH, inW, depth] = images.shape as [number, number, number, number];
-      const [, outH, outW] = dy.shape as [number, number, number, number];
-      const rows = bilinearTaps(inH, outH, attrs as unknown as ResizeAttrs);
-      const cols = bilinearTaps(inW, outW, attrs as unknown as ResizeAttrs);
-      const out = access.makeOutput(images.shape, 'float32');
-      resizeGrad(
-        f32In(access, dy),
-        f32(access.view(out)),
-        batch,
-        inH,
-        inW,
-        depth,
-        outH,
-        outW,
-        rows.lo,
-        rows.hi,
-        rows.frac,
-        cols.lo,
-        cols.hi,
-        cols.frac,
-      );
+      const [outH, outW] = forward ? (attrs as unknown as { size: [number, number] }).size : [dy!.shape[1]!, dy!.shape[2]!];
+      const conv = attrs as unknown as ResizeAttrs;
+      const taps = bilinear
+        ? [bilinearTaps(inH, outH, conv), bilinearTaps(inW, outW, conv)].flatMap((t) => [t.lo, t.hi, t.frac])
+        : [nearestTaps(inH, outH, conv), nearestTaps(inW, outW, conv)];
+      const out = access.makeOutput(forward ? [batch, outH, outW, depth] : images.shape, 'float32');
+      fn(f32In(access, src), f32(access.view(out)), batch, inH, inW, depth, outH, outW, ...taps);
       return out;
     });
-  }
+  };
+  resize('ResizeBilinear', native.resizeBilinear?.bind(native), true);
+  resize('ResizeBilinearGrad', native.resizeBilinearGrad?.bind(native), true);
+  resize('ResizeNearestNeighbor', native.resizeNearest?.bind(native), false);
+  resize('ResizeNearestNeighborGrad', native.resizeNearestGrad?.bind(native), false);
 
   // Sum over leading axes (bias gradients of channels-last layers): the wasm kernel transposes the reduced axes
   // innermost first, a strided copy of the whole tensor per call.
@@ -532,7 +552,7 @@ export function registerBlasKernels(backendName: string, native: NativeKernels):
     install('Sum', ({ inputs, attrs }, access) => {
       const x = inputs.x as tf.TensorInfo;
       const { axis, keepDims } = attrs as unknown as { axis: number | number[]; keepDims: boolean };
-      if (x.dtype !== 'float32' || sizeFromShape(x.shape) < SUM_MIN_SIZE) return null;
+      if (x.dtype !== 'float32' || sizeFromShape(x.shape) < LOOP_MIN_SIZE) return null;
       const axes = tf.util.parseAxisParam(axis, x.shape).sort((p, q) => p - q);
       const lead = axes.length;
       if (lead === 0 || lead === x.shape.length || axes.some((a, i) => a !== i)) return null;
@@ -543,15 +563,30 @@ export function registerBlasKernels(backendName: string, native: NativeKernels):
     });
   }
 
+  // Exp: the wasm backend's is scalar libm expf (~7 ns/element); softmax / cross-entropy over segmentation logits
+  // (millions of elements) made it a top kernel in the vision profile.
   install('Exp', ({ inputs }, access) => {
     const x = inputs.x as tf.TensorInfo;
     const n = sizeFromShape(x.shape);
-    if (x.dtype !== 'float32' || n < EXP_MIN_SIZE) return null;
+    if (x.dtype !== 'float32' || n < LOOP_MIN_SIZE) return null;
     const out = access.makeOutput(x.shape, 'float32');
     if (onednn && n >= ELTWISE_MIN_SIZE && native.dnnlEltwise!(0, f32In(access, x), f32(access.view(out)), 0, 0)) return out;
     native.exp(f32In(access, x), f32(access.view(out)));
     return out;
   });
+
+  // Pow with one exponent (focal losses): the wasm backend calls libm's pow per element.
+  const powScalar = native.powScalar?.bind(native);
+  if (powScalar) {
+    install('Pow', ({ inputs }, access) => {
+      const { a, b } = inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
+      const scalar = sizeFromShape(b.shape) === 1 && b.shape.length <= a.shape.length;
+      if (a.dtype !== 'float32' || b.dtype !== 'float32' || !scalar || sizeFromShape(a.shape) < LOOP_MIN_SIZE) return null;
+      const out = access.makeOutput(a.shape, 'float32');
+      powScalar(f32In(access, a), f32(access.view(out)), f32In(access, b)[0]!);
+      return out;
+    });
+  }
 
   if (onednn) {
     for (const [name, [code, alpha, beta]] of Object.entries(UNARY)) {
@@ -618,6 +653,29 @@ export function registerBlasKernels(backendName: string, native: NativeKernels):
         f32(access.view(grad)),
         rows,
         classes,
+      );
+      return [loss, grad];
+    });
+  }
+
+  const focalLoss = native.focalLoss?.bind(native);
+  if (focalLoss) {
+    custom(HEATMAP_FOCAL_LOSS, ({ inputs, attrs }, access) => {
+      const { logits, target, peaks, weights } = inputs as Record<string, tf.TensorInfo | undefined>;
+      const a = attrs as unknown as Record<'alpha' | 'beta' | 'samples' | 'count', number>;
+      const loss = access.makeOutput([], 'float32');
+      const grad = access.makeOutput(logits!.shape, 'float32');
+      focalLoss(
+        f32In(access, logits!),
+        f32In(access, target!),
+        peaks ? f32In(access, peaks) : null,
+        weights ? f32In(access, weights) : null,
+        f32(access.view(grad)),
+        f32(access.view(loss)),
+        a.samples,
+        a.alpha,
+        a.beta,
+        a.count,
       );
       return [loss, grad];
     });

@@ -4,6 +4,7 @@ export {
   BATCH_NORM_TRAIN_GRAD,
   BLAS_KERNELS,
   type BlasRegistration,
+  HEATMAP_FOCAL_LOSS,
   hasOneDnn,
   type NativeKernels,
   openblasOnly,

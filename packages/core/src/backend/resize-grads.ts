@@ -27,7 +27,7 @@ export function bilinearTaps(inSize: number, outSize: number, { alignCorners, ha
 }
 
 /** For each output index along one axis: the source index nearest-neighbour resizing reads. */
-function nearestTaps(inSize: number, outSize: number, { alignCorners, halfPixelCenters }: ResizeAttrs): Int32Array {
+export function nearestTaps(inSize: number, outSize: number, { alignCorners, halfPixelCenters }: ResizeAttrs): Int32Array {
   const scale = axisScale(inSize, outSize, alignCorners);
   const src = new Int32Array(outSize);
   for (let o = 0; o < outSize; o++) {

@@ -1,3 +1,4 @@
+export { type HeatmapFocalLossOptions, heatmapFocalLoss } from './focal-loss.js';
 export {
   binaryCrossEntropy,
   maskedMean,

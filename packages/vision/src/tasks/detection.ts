@@ -1,4 +1,4 @@
-import { createMetrics, type KindConfig, type TaskBuildContext, type TaskSpec, type TaskTargets } from '@polytask/core';
+import { createMetrics, heatmapFocalLoss, type KindConfig, type TaskBuildContext, type TaskSpec, type TaskTargets } from '@polytask/core';
 import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
 import { detectionExportOutput } from '../model/exporters.js';
@@ -26,22 +26,6 @@ const HEATMAP_PRIOR_BIAS = -Math.log(9);
 
 /** One detected object as `decode` returns it: box normalised to the network input (x1 y1 x2 y2). */
 export type DecodedDetection = Detection;
-
-/**
- * Focal loss of CenterNet (α 2, β 4) on heatmap logits against Gaussian targets: −Σ [(1−p)² log p at peaks,
- * (1−y)⁴ p² log(1−p) elsewhere] / #peaks, computed from the logits (log p = −softplus(−x)).
- */
-export function heatmapFocalLoss(logits: tf.Tensor, target: tf.Tensor, peaks: tf.Tensor, weight: tf.Tensor, count: number): tf.Scalar {
-  return tf.tidy(() => {
-    const p = tf.sigmoid(logits);
-    const logP = tf.neg(tf.softplus(tf.neg(logits)));
-    const log1mP = tf.neg(tf.softplus(logits));
-    const positive = tf.mul(tf.mul(logP, tf.square(tf.sub(1, p))), peaks);
-    const negWeight = tf.mul(tf.pow(tf.sub(1, target), 4), tf.sub(1, peaks));
-    const negative = tf.mul(tf.mul(log1mP, tf.square(p)), negWeight);
-    return tf.div(tf.neg(tf.sum(tf.mul(tf.add(positive, negative), weight))), Math.max(count, 1)) as tf.Scalar;
-  });
-}
 
 /** Boxes (cx, cy, w, h in cells) from offset + log size at each cell of a [B, H, W, 4] map. */
 function cellBoxes(regression: tf.Tensor4D): tf.Tensor4D {
@@ -138,12 +122,12 @@ function detectionLoss(c: DetectionConfig, classes: number, out: tf.Tensor, t: T
   const sampleMask = t.mask?.dataSync();
   const targets = centerNetTargets(t.ragged, batch, height, width, classes, sampleMask);
   return tf.tidy(() => {
-    const weight = sampleMask ? tf.tensor4d(Float32Array.from(sampleMask), [batch, 1, 1, 1]) : tf.ones([batch, 1, 1, 1]);
+    const weight = sampleMask ? tf.tensor1d(Float32Array.from(sampleMask)) : undefined;
     const logits = out.slice([0, 0, 0, 0], [-1, -1, -1, classes]);
     const regression = out.slice([0, 0, 0, classes], [-1, -1, -1, 4]) as tf.Tensor4D;
     const heat = tf.tensor4d(targets.heatmap, [batch, height, width, classes]);
     const peaks = tf.tensor4d(targets.peaks, [batch, height, width, classes]);
-    let loss: tf.Tensor = heatmapFocalLoss(logits, heat, peaks, weight, targets.count);
+    let loss: tf.Tensor = heatmapFocalLoss(logits, heat, { peaks, weight, count: targets.count });
     if (targets.count === 0) return loss as tf.Scalar;
     const centres = tf.tensor4d(targets.centres, [batch, height, width, 1]);
     const truth = tf.tensor4d(targets.regression, [batch, height, width, 4]);
