@@ -16,8 +16,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { loadNativeKernels, selectBackend } from '@polytask/core';
 import * as tf from '@tensorflow/tfjs';
-import { loadNativeKernels, selectBackend } from '../packages/core/src/backend/index.js';
 import { median, type Workload } from './common.js';
 
 const MODELS = ['recsys-mmoe', 'nlp-joint-bilstm', 'vision-det-seg'] as const;

@@ -8,7 +8,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import * as tf from '@tensorflow/tfjs';
 import {
   createModel,
   createTask,
@@ -21,7 +20,8 @@ import {
   Rng,
   selectBackend,
   weightingRegistry,
-} from '../packages/core/src/index.js';
+} from '@polytask/core';
+import * as tf from '@tensorflow/tfjs';
 import { median } from './common.js';
 import type { MmoeConfig } from './models/recsys-mmoe.js';
 

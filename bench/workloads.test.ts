@@ -1,9 +1,10 @@
 // The three reference workloads, scaled down, on the embedded default with every kernel override active: their
 // analytic gradients (tf.variableGrads through our UnsortedSegmentSum, BLAS MatMul/Conv2D/backprops, LSTM custom
 // gradient, ...) against central differences of the same loss, parameter by parameter.
+
+import { selectBackend } from '@polytask/core';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { selectBackend } from '../packages/core/src/backend/index.js';
 import type { Workload } from './common.js';
 import { build as buildBilstm } from './models/nlp-joint-bilstm.js';
 import { build as buildMmoe } from './models/recsys-mmoe.js';

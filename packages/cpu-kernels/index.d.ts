@@ -37,6 +37,10 @@ export interface CpuKernels {
   conv2dBackpropInput(dy: Float32Array, filter: Float32Array, dx: Float32Array, ...geometry: number[]): void;
   /** dw = im2col(x)ᵀ · dy; same geometry arguments as conv2d. */
   conv2dBackpropFilter(x: Float32Array, dy: Float32Array, dw: Float32Array, ...geometry: number[]): void;
+  /** y = tanh(x), element-wise (x and y distinct or the same array). */
+  tanh(x: Float32Array, y: Float32Array): void;
+  /** y = 1 / (1 + e^−x), element-wise, without overflow for large |x|. */
+  sigmoid(x: Float32Array, y: Float32Array): void;
   /** y = exp(x) element-wise (vectorised polynomial expf, relative error < 3e-7 in the normal range). */
   exp(x: Float32Array, y: Float32Array): void;
   /**
@@ -135,6 +139,13 @@ export interface CpuKernels {
     classes: number,
   ): void;
   /**
+   * y[i, :] = x[indices[i], :] over a row-major rows × cols x (tf.gather on axis 0). False, writing nothing, when an
+   * index is outside [0, rows).
+   */
+  gatherRows(x: Float32Array, indices: Int32Array, y: Float32Array, rows: number, cols: number): boolean;
+  /** out [segments, cols] = 0, then out[ids[i], :] += x[i, :] for i < n; ids outside [0, segments) are dropped. */
+  segmentSumRows(x: Float32Array, ids: Int32Array, out: Float32Array, n: number, cols: number, segments: number): void;
+  /**
    * out[c] = Σ_r x[r, c] over a row-major rows × cols x: the sum over a tensor's leading axes (float partials of 64
    * rows added in double). Large inputs run on OpenMP's threads.
    */
@@ -203,6 +214,13 @@ export interface CpuKernels {
     epsilon: number,
     reluWorkspace?: Float32Array | null,
   ): boolean;
+  /** y = f(x) over all of x (exp 0, log 1, sigmoid 2, tanh 3, relu 4, sqrt 5, square 6, abs 7, linear 8: αx + β). */
+  dnnlEltwise?(code: number, x: Float32Array, y: Float32Array, alpha: number, beta: number): boolean;
+  /**
+   * y = a op b (add 0, sub 1, mul 2, div 3, max 4, min 5; ge 6, gt 7, le 8, lt 9, eq 10, ne 11 into a Uint8Array of
+   * 0 / 1); aDims is the output shape, bDims the same rank with each dimension equal or 1 (broadcast).
+   */
+  dnnlBinary?(code: number, a: Float32Array, aDims: number[], b: Float32Array, bDims: number[], y: Float32Array | Uint8Array): boolean;
   /**
    * OpenBLAS core (kernel family), build config and thread count; `onednn` is null when the oneDNN kernels are not
    * built or hidden by POLYTASK_KERNELS=openblas.

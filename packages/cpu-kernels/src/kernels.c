@@ -588,32 +588,62 @@ SIMD_CLONES static void exp_inplace(float *y, int64_t n) {
   for (int64_t i = 0; i < n; i++) y[i] = exp_one(y[i]);
 }
 
-/* exp(x, y): y = exp(x), element-wise. */
-static napi_value Exp(napi_env env, napi_callback_info info) {
+/* tanh: (1 − e)/(1 + e) with e = exp(−2|x|), and its Taylor series near 0 where 1 − e cancels. */
+SIMD_CLONES static void tanh_range(const float *x, float *y, int64_t n) {
+  for (int64_t i = 0; i < n; i++) {
+    const float a = x[i] < 0.0f ? -x[i] : x[i], e = exp_one(-2.0f * a), r = (1.0f - e) / (1.0f + e);
+    const float x2 = x[i] * x[i], series = x[i] * (1.0f + x2 * (-1.0f / 3.0f + x2 * (2.0f / 15.0f)));
+    y[i] = a < 0.0625f ? series : (x[i] < 0.0f ? -r : r);
+  }
+}
+
+/* sigmoid from e = exp(−|x|): 1/(1 + e) or e/(1 + e), never exp of a large positive argument. */
+SIMD_CLONES static void sigmoid_range(const float *x, float *y, int64_t n) {
+  for (int64_t i = 0; i < n; i++) {
+    const float e = exp_one(x[i] < 0.0f ? x[i] : -x[i]), inv = 1.0f / (1.0f + e);
+    y[i] = x[i] >= 0.0f ? inv : e * inv;
+  }
+}
+
+/* y = f(x) element-wise on the pool, for f in exp, tanh, sigmoid (y may be x). */
+static napi_value run_unary(napi_env env, napi_callback_info info, const char *name, void (*f)(const float *, float *, int64_t)) {
   size_t argc = 2;
   napi_value argv[2];
   CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   float *x, *y;
   size_t lx, ly;
-  if (argc < 2 || !arg_f32(env, argv[0], &x, &lx) || !arg_f32(env, argv[1], &y, &ly)) return NULL;
-  if (ly < lx) {
-    napi_throw_range_error(env, NULL, "exp: output too small");
+  if (argc < 2 || !arg_f32(env, argv[0], &x, &lx) || !arg_f32(env, argv[1], &y, &ly)) {
+    if (argc < 2) napi_throw_error(env, NULL, "unary kernel: too few arguments");
     return NULL;
   }
-  {
-    const int64_t total = (int64_t)lx, block = 16384, blocks = (total + block - 1) / block;
-    const int nt = pool_threads((int64_t)lx);
+  if (ly < lx) {
+    char msg[64];
+    snprintf(msg, sizeof msg, "%s: output too small", name);
+    napi_throw_range_error(env, NULL, msg);
+    return NULL;
+  }
+  const int64_t total = (int64_t)lx, block = 16384, blocks = (total + block - 1) / block;
+  const int nt = pool_threads(total);
 #pragma omp parallel for schedule(static) num_threads(nt)
-    for (int64_t k = 0; k < blocks; k++) {
-      const int64_t lo = k * block, hi = lo + block < total ? lo + block : total;
-      if (x == y)
-        exp_inplace(y + lo, hi - lo);
-      else
-        exp_range(x + lo, y + lo, hi - lo);
-    }
+  for (int64_t k = 0; k < blocks; k++) {
+    const int64_t lo = k * block, hi = lo + block < total ? lo + block : total;
+    f(x + lo, y + lo, hi - lo);
   }
   return NULL;
 }
+
+/* exp with its in-place case apart (exp_range's restrict pointers may not alias). */
+static void exp_any(const float *x, float *y, int64_t n) {
+  if (x == y)
+    exp_inplace(y, n);
+  else
+    exp_range(x, y, n);
+}
+
+/* exp(x, y), tanh(x, y), sigmoid(x, y): y = f(x), element-wise. */
+static napi_value Exp(napi_env env, napi_callback_info info) { return run_unary(env, info, "exp", exp_any); }
+static napi_value Tanh(napi_env env, napi_callback_info info) { return run_unary(env, info, "tanh", tanh_range); }
+static napi_value Sigmoid(napi_env env, napi_callback_info info) { return run_unary(env, info, "sigmoid", sigmoid_range); }
 
 /*
  * Rows [r0, r1) of the sparse softmax cross-entropy, in three passes so that the exponentials run as one long
@@ -1034,6 +1064,82 @@ static napi_value ResizeNearestGrad(napi_env env, napi_callback_info info) {
   return run_resize(env, info, "resizeNearestGrad", 0, 0, resize_nearest_grad_image);
 }
 
+/* ---------------------------------------------------------------- row gather / scatter-add (embeddings) */
+
+/*
+ * gatherRows(x, indices, y, rows, cols): y[i, :] = x[indices[i], :] for a row-major rows × cols x (tf.gather on
+ * axis 0: embedding lookups). Returns false, writing nothing, when an index is outside [0, rows) (the caller then
+ * runs the backend's kernel, which reports it). The wasm backend's gather computes a full index per element.
+ */
+static napi_value GatherRows(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value argv[5];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  float *x, *y;
+  int32_t *idx;
+  size_t lx, ly, li;
+  int present;
+  int64_t rows, cols;
+  if (argc < 5 || !arg_f32(env, argv[0], &x, &lx) || !arg_i32_array_or_null(env, argv[1], &idx, &li, &present) ||
+      !arg_f32(env, argv[2], &y, &ly) || !arg_int(env, argv[3], 0, &rows) || !arg_int(env, argv[4], 0, &cols)) {
+    if (argc < 5) napi_throw_error(env, NULL, "gatherRows: too few arguments");
+    return NULL;
+  }
+  int64_t nx, ny;
+  if (!present || !mul_ok(&nx, 2, (int64_t[]){rows, cols}) || !mul_ok(&ny, 2, (int64_t[]){(int64_t)li, cols}) ||
+      lx < (size_t)nx || ly < (size_t)ny) {
+    napi_throw_range_error(env, NULL, "gatherRows: buffers too small for the shapes");
+    return NULL;
+  }
+  napi_value result;
+  for (size_t i = 0; i < li; i++)
+    if (idx[i] < 0 || idx[i] >= rows) {
+      CHECK(napi_get_boolean(env, false, &result));
+      return result;
+    }
+  const int nt = pool_threads(ny);
+#pragma omp parallel for schedule(static) num_threads(nt)
+  for (int64_t i = 0; i < (int64_t)li; i++) memcpy(y + i * cols, x + (int64_t)idx[i] * cols, sizeof(float) * (size_t)cols);
+  CHECK(napi_get_boolean(env, true, &result));
+  return result;
+}
+
+/*
+ * segmentSumRows(x, ids, out, n, cols, segments): out [segments, cols] zeroed, then out[ids[i], :] += x[i, :] for
+ * i < n; ids outside [0, segments) are dropped, as in TensorFlow (the gradient of gatherRows).
+ */
+static napi_value SegmentSumRows(napi_env env, napi_callback_info info) {
+  size_t argc = 6;
+  napi_value argv[6];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  float *x, *out;
+  int32_t *ids;
+  size_t lx, lo, li;
+  int present;
+  int64_t n, cols, segments;
+  if (argc < 6 || !arg_f32(env, argv[0], &x, &lx) || !arg_i32_array_or_null(env, argv[1], &ids, &li, &present) ||
+      !arg_f32(env, argv[2], &out, &lo) || !arg_int(env, argv[3], 0, &n) || !arg_int(env, argv[4], 0, &cols) ||
+      !arg_int(env, argv[5], 0, &segments)) {
+    if (argc < 6) napi_throw_error(env, NULL, "segmentSumRows: too few arguments");
+    return NULL;
+  }
+  int64_t nx, nout;
+  if (!present || li < (size_t)n || !mul_ok(&nx, 2, (int64_t[]){n, cols}) || !mul_ok(&nout, 2, (int64_t[]){segments, cols}) ||
+      lx < (size_t)nx || lo < (size_t)nout) {
+    napi_throw_range_error(env, NULL, "segmentSumRows: buffers too small for the shapes");
+    return NULL;
+  }
+  memset(out, 0, sizeof(float) * (size_t)nout);
+  for (int64_t i = 0; i < n; i++) {
+    const int32_t s = ids[i];
+    if (s < 0 || s >= segments) continue;
+    float *o = out + (int64_t)s * cols;
+    const float *xi = x + i * cols;
+    for (int64_t j = 0; j < cols; j++) o[j] += xi[j];
+  }
+  return NULL;
+}
+
 /* ---------------------------------------------------------------- reductions and optimizer steps */
 
 /*
@@ -1213,6 +1319,8 @@ static napi_value Init(napi_env env, napi_value exports) {
       {"conv2dBackpropFilter", NULL, Conv2dBackpropFilter, NULL, NULL, NULL, napi_default, NULL},
       {"exp", NULL, Exp, NULL, NULL, NULL, napi_default, NULL},
       {"powScalar", NULL, PowScalar, NULL, NULL, NULL, napi_default, NULL},
+      {"tanh", NULL, Tanh, NULL, NULL, NULL, napi_default, NULL},
+      {"sigmoid", NULL, Sigmoid, NULL, NULL, NULL, napi_default, NULL},
       {"focalLoss", NULL, FocalLoss, NULL, NULL, NULL, napi_default, NULL},
       {"resizeBilinear", NULL, ResizeBilinear, NULL, NULL, NULL, napi_default, NULL},
       {"resizeBilinearGrad", NULL, ResizeBilinearGrad, NULL, NULL, NULL, napi_default, NULL},
@@ -1220,6 +1328,8 @@ static napi_value Init(napi_env env, napi_value exports) {
       {"resizeNearestGrad", NULL, ResizeNearestGrad, NULL, NULL, NULL, napi_default, NULL},
       {"sparseSoftmaxCrossEntropy", NULL, SparseSoftmaxCrossEntropy, NULL, NULL, NULL, napi_default, NULL},
       {"sumRows", NULL, SumRows, NULL, NULL, NULL, napi_default, NULL},
+      {"gatherRows", NULL, GatherRows, NULL, NULL, NULL, napi_default, NULL},
+      {"segmentSumRows", NULL, SegmentSumRows, NULL, NULL, NULL, napi_default, NULL},
       {"adamUpdate", NULL, AdamUpdate, NULL, NULL, NULL, napi_default, NULL},
       {"info", NULL, Info, NULL, NULL, NULL, napi_default, NULL},
       {"setThreads", NULL, SetThreads, NULL, NULL, NULL, napi_default, NULL},

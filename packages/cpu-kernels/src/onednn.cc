@@ -748,19 +748,33 @@ bool argDims(napi_env env, napi_value v, memory::dims *dims) {
 }
 
 /* Row-major (dense, last dimension fastest) descriptor of any rank. */
-memory::desc rowMajor(const memory::dims &dims) {
+memory::desc rowMajor(const memory::dims &dims, dt type) {
   memory::dims strides(dims.size());
   int64_t acc = 1;
   for (size_t i = dims.size(); i-- > 0;) {
     strides[i] = acc;
     acc *= dims[i];
   }
-  return memory::desc(dims, dt::f32, strides);
+  return memory::desc(dims, type, strides);
+}
+
+bool argU8(napi_env env, napi_value v, uint8_t **out, size_t *len) {
+  napi_typedarray_type type;
+  void *data;
+  napi_value ab;
+  size_t off;
+  if (napi_get_typedarray_info(env, v, &type, len, &data, &ab, &off) != napi_ok || type != napi_uint8_array) {
+    napi_throw_type_error(env, nullptr, "cpu-kernels (oneDNN): expected a Uint8Array");
+    return false;
+  }
+  *out = static_cast<uint8_t *>(data);
+  return true;
 }
 
 /*
- * dnnlBinary(code, a, aDims, b, bDims, y): y = a op b, codes add 0, sub 1, mul 2, div 3, max 4, min 5. aDims is the
- * output shape; bDims has the same rank, each dimension equal to a's or 1 (broadcast).
+ * dnnlBinary(code, a, aDims, b, bDims, y): y = a op b, codes add 0, sub 1, mul 2, div 3, max 4, min 5, and the
+ * comparisons ge 6, gt 7, le 8, lt 9, eq 10, ne 11, whose y is a Uint8Array of 0 / 1 (tfjs' bool storage). aDims is
+ * the output shape; bDims has the same rank, each dimension equal to a's or 1 (broadcast).
  */
 napi_value BinaryFn(napi_env env, napi_callback_info info) {
   size_t argc = 6;
@@ -770,16 +784,30 @@ napi_value BinaryFn(napi_env env, napi_callback_info info) {
     return nullptr;
   }
   static const algorithm algs[] = {algorithm::binary_add, algorithm::binary_sub, algorithm::binary_mul,
-                                   algorithm::binary_div, algorithm::binary_max, algorithm::binary_min};
+                                   algorithm::binary_div, algorithm::binary_max, algorithm::binary_min,
+                                   algorithm::binary_ge,  algorithm::binary_gt,  algorithm::binary_le,
+                                   algorithm::binary_lt,  algorithm::binary_eq,  algorithm::binary_ne};
+  const int64_t codes = static_cast<int64_t>(sizeof algs / sizeof algs[0]);
   int64_t code;
-  float *a, *b, *y;
+  float *a, *b;
+  void *y = nullptr;
   size_t la, lb, ly;
   memory::dims da, db;
   if (!argInt(env, argv[0], 0, &code) || !argF32(env, argv[1], &a, &la) || !argDims(env, argv[2], &da) ||
-      !argF32(env, argv[3], &b, &lb) || !argDims(env, argv[4], &db) || !argF32(env, argv[5], &y, &ly))
+      !argF32(env, argv[3], &b, &lb) || !argDims(env, argv[4], &db))
     return nullptr;
+  const bool comparison = code >= 6;
+  if (comparison) {
+    uint8_t *y8;
+    if (!argU8(env, argv[5], &y8, &ly)) return nullptr;
+    y = y8;
+  } else {
+    float *yf;
+    if (!argF32(env, argv[5], &yf, &ly)) return nullptr;
+    y = yf;
+  }
   int64_t na = 1, nb = 1;
-  bool shapes = code < 6 && da.size() == db.size();
+  bool shapes = code < codes && da.size() == db.size();
   for (size_t i = 0; shapes && i < da.size(); i++) {
     shapes = db[i] == da[i] || db[i] == 1;
     na *= da[i];
@@ -797,14 +825,14 @@ napi_value BinaryFn(napi_env env, napi_callback_info info) {
   bool ok = guarded(s, key, [&] {
     auto it = s.binary.find(key);
     if (it == s.binary.end()) {
-      auto ma = rowMajor(da), mb = rowMajor(db);
-      auto d = dnnl::binary::desc(algs[code], ma, mb, ma);
+      auto ma = rowMajor(da, dt::f32), mb = rowMajor(db, dt::f32), my = rowMajor(da, comparison ? dt::u8 : dt::f32);
+      auto d = dnnl::binary::desc(algs[code], ma, mb, my);
       auto pd = dnnl::binary::primitive_desc(d, userScratchpad(), s.eng);
       auto e = std::make_unique<Binary>();
       e->prim = dnnl::binary(pd);
       e->src0 = memory(ma, s.eng, nullptr);
       e->src1 = memory(mb, s.eng, nullptr);
-      e->dst = memory(ma, s.eng, nullptr);
+      e->dst = memory(my, s.eng, nullptr);
       e->scratch = pd.scratchpad_desc();
       it = s.binary.emplace(key, std::move(e)).first;
     }

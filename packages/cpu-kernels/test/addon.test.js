@@ -166,6 +166,25 @@ describe.skipIf(!k)('native kernels against naive loops', () => {
     expect(() => k.sparseSoftmaxCrossEntropy(logits, new Int32Array(2), loss, grad, 3, 2)).toThrow(/too small/);
   });
 
+  it('tanh and sigmoid match Math.tanh and the logistic function, tiny and saturated arguments included', () => {
+    const n = 100_001;
+    const x = Float32Array.from({ length: n }, (_, i) => -30 + (60 * i) / (n - 1));
+    x.set([1e-7, -3e-4, 0.05, 0.07, 88, -88], 0);
+    const t = new Float32Array(n);
+    const s = new Float32Array(n);
+    k.tanh(x, t);
+    k.sigmoid(x, s);
+    let worstT = 0;
+    let worstS = 0;
+    for (let i = 0; i < n; i++) {
+      worstT = Math.max(worstT, Math.abs(t[i] - Math.tanh(x[i])) / Math.max(Math.abs(Math.tanh(x[i])), 1e-30));
+      const ref = 1 / (1 + Math.exp(-x[i]));
+      worstS = Math.max(worstS, Math.abs(s[i] - ref) / Math.max(ref, 1e-30)); // below FLT_MIN it flushes to 0, like exp
+    }
+    expect(worstT).toBeLessThan(1e-6);
+    expect(worstS).toBeLessThan(1e-6);
+  });
+
   it('exp: NaN stays NaN, in place and out of place, on every code path (SIMD body and scalar tail)', () => {
     for (const n of [3, 16, 100_003]) {
       const x = rand(n, 5).map((v) => v * 20);
@@ -242,6 +261,21 @@ describe.skipIf(!k)('native kernels against naive loops', () => {
     const outside = Int32Array.from(rows, (r) => r + 1);
     expect(() => k.resizeNearest(x, y, b, h, w, d, oh, ow, outside, cols)).toThrow(/resizeNearest: row tap outside the image/);
     expect(() => k.resizeNearestGrad(y, dx, b, h, w, d, oh + 1, ow, rows, cols)).toThrow(/too small/);
+  });
+
+  it('gatherRows / segmentSumRows: rows copied and added back, out-of-range gathers refused, dropped segment ids', () => {
+    const x = rand(5 * 3, 31);
+    const y = new Float32Array(4 * 3).fill(9);
+    expect(k.gatherRows(x, Int32Array.from([4, 0, 4, 2]), y, 5, 3)).toBe(true);
+    expect(Array.from(y)).toEqual([...x.slice(12, 15), ...x.slice(0, 3), ...x.slice(12, 15), ...x.slice(6, 9)]);
+    const untouched = new Float32Array(3).fill(7);
+    expect(k.gatherRows(x, Int32Array.from([5]), untouched, 5, 3)).toBe(false);
+    expect(Array.from(untouched)).toEqual([7, 7, 7]);
+    const out = new Float32Array(2 * 3).fill(9);
+    k.segmentSumRows(y, Int32Array.from([1, 0, 1, 7]), out, 4, 3, 2);
+    const expected = [0, 1, 2].map((j) => y[3 + j]).concat([0, 1, 2].map((j) => y[j] + y[6 + j]));
+    expect(close(out, expected, 1e-7)).toBe(true);
+    expect(() => k.segmentSumRows(y, Int32Array.from([0]), out, 4, 3, 2)).toThrow(/too small/);
   });
 
   it('works in worker threads (im2col scratch per environment, freed with it)', async () => {

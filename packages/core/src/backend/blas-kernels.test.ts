@@ -298,6 +298,11 @@ describe.skipIf(!native).each(paths)('native kernel overrides on %s (%s path)', 
     for (let i = 0; i < big.values.length; i++) big.values[i] = big.values[i]! * 30; // exp over [-30, 30]
     compare([big], (x) => tf.exp(x!), 'exp');
     compare([input([5000])], (x) => tf.exp(tf.mul(x!, 80)), 'exp ±80');
+    compare(
+      [input([64, 128])],
+      (x) => [tf.tanh(tf.mul(x!, 6)), tf.sigmoid(tf.mul(x!, 40)), tf.tanh(tf.mul(x!, 0.01))],
+      'tanh / sigmoid (C loops)',
+    );
     // Pow with one exponent: integer (by squaring, negative too) and fractional; a tensor exponent stays on the backend.
     for (const e of [4, 2, -3, 2.5]) compare([input([70, 100])], (x) => tf.pow(e === 2.5 ? tf.abs(x!) : tf.add(x!, 2), e), `pow ${e}`);
     compare([input([70, 100]), input([70, 100])], (x, y) => tf.pow(tf.abs(x!), y!), 'pow tensor');
@@ -433,6 +438,24 @@ describe.skipIf(!native).each(paths)('native kernel overrides on %s (%s path)', 
     }
   });
 
+  it('gather rows (embedding lookups) and its gradient, the scatter-add (native), on axis 0 only', () => {
+    const table = input([1000, 16]);
+    const ids = { values: Int32Array.from({ length: 53 * 26 }, () => rng.int(1000)), shape: [53, 26], dtype: 'int32' as const };
+    const r = input([53, 26, 16]);
+    compare(
+      [table, ids as unknown as In, r],
+      (t, i, w) => [tf.gather(t!, i!), tf.grad((z: tf.Tensor) => tf.sum(tf.mul(tf.gather(z, i!), w!)))(t!)],
+      'gather + grad',
+    );
+    compare([input([5, 7, 3]), { values: Int32Array.from([2, 0, 2]), shape: [3], dtype: 'int32' } as unknown as In], (t, i) => [
+      tf.gather(t!, i!, 1),
+      tf.gather(t!, i!, 0),
+    ]);
+    // Segment sums with ids outside [0, segments) dropped.
+    const seg = { values: Int32Array.from([0, 3, -1, 3, 9, 1]), shape: [6], dtype: 'int32' as const };
+    compare([input([6, 5]), seg as unknown as In], (x, i) => tf.unsortedSegmentSum(x!, i!, 4), 'segment sum');
+  });
+
   it('float32 tensors cast from int32 / bool (the cpu backend keeps their integer storage)', () => {
     // On cpu, Cast to float32 shares the Int32Array / Uint8Array of its input; the overrides threw on it.
     const ints = (t: tf.Tensor) => tf.cast(tf.cast(tf.mul(t, 5), 'int32'), 'float32');
@@ -518,7 +541,21 @@ describe.skipIf(!native).each(paths)('native kernel overrides on %s (%s path)', 
         ],
         `binary ${big} with ${other}`,
       );
+      // Comparisons into bool, on values with many ties, both operand orders.
+      const q = (t: tf.Tensor) => tf.round(tf.mul(t, 2));
+      compare(
+        [input(big), input(other)],
+        (a, b) => [
+          ...[tf.equal, tf.notEqual, tf.greater, tf.greaterEqual, tf.less, tf.lessEqual].flatMap((cmp) => [
+            cmp(q(a!), q(b!)),
+            cmp(q(b!), q(a!)),
+          ]),
+        ],
+        `comparisons ${big} with ${other}`,
+      );
     }
+    // The gradient of a max over time (equal against the broadcast maximum).
+    compare([input([64, 32, 40]), input([64, 40])], (x, r) => tf.grad((z: tf.Tensor) => tf.sum(tf.mul(tf.max(z, 1), r!)))(x!), 'max grad');
     compare(
       [input([22000, 3]), input([22000, 3])],
       (x, y) => tf.grad((l: tf.Tensor) => tf.losses.softmaxCrossEntropy(tf.softmax(y!), l))(x!),

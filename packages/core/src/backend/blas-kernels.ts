@@ -35,6 +35,8 @@ export interface NativeKernels {
   conv2dBackpropInput(dy: Float32Array, filter: Float32Array, dx: Float32Array, ...geometry: number[]): void;
   conv2dBackpropFilter(x: Float32Array, dy: Float32Array, dw: Float32Array, ...geometry: number[]): void;
   exp(x: Float32Array, y: Float32Array): void;
+  tanh?(x: Float32Array, y: Float32Array): void;
+  sigmoid?(x: Float32Array, y: Float32Array): void;
   /** The heatmap focal loss and its gradient in one pass, as `HEATMAP_FOCAL_LOSS` documents. */
   focalLoss?(
     logits: Float32Array,
@@ -65,6 +67,10 @@ export interface NativeKernels {
     rows: number,
     classes: number,
   ): void;
+  /** y[i, :] = x[indices[i], :] (row-major rows × cols); false when an index is outside [0, rows). */
+  gatherRows?(x: Float32Array, indices: Int32Array, y: Float32Array, rows: number, cols: number): boolean;
+  /** out [segments, cols] = 0, then out[ids[i], :] += x[i, :]; ids outside [0, segments) dropped. */
+  segmentSumRows?(x: Float32Array, ids: Int32Array, out: Float32Array, n: number, cols: number, segments: number): void;
   /** out[c] = Σ_r x[r, c] over a row-major rows × cols x (the sum over a tensor's leading axes). */
   sumRows?(x: Float32Array, out: Float32Array, rows: number, cols: number): void;
   /** One Adam(W) step over a parameter, as `ADAM_UPDATE` documents; the outputs are separate buffers. */
@@ -103,8 +109,11 @@ export interface NativeKernels {
   ): boolean;
   /** y = f(x) (codes: exp 0, log 1, sigmoid 2, tanh 3, relu 4, sqrt 5, square 6, abs 7, linear 8 = alpha·x + beta). */
   dnnlEltwise?(code: number, x: Float32Array, y: Float32Array, alpha: number, beta: number): boolean;
-  /** y = a op b (add 0, sub 1, mul 2, div 3, max 4, min 5); aDims = output shape, bDims same rank, 1 = broadcast. */
-  dnnlBinary?(code: number, a: Float32Array, aDims: number[], b: Float32Array, bDims: number[], y: Float32Array): boolean;
+  /**
+   * y = a op b (add 0, sub 1, mul 2, div 3, max 4, min 5; ge 6, gt 7, le 8, lt 9, eq 10, ne 11 into 0 / 1 bytes);
+   * aDims = output shape, bDims same rank, 1 = broadcast.
+   */
+  dnnlBinary?(code: number, a: Float32Array, aDims: number[], b: Float32Array, bDims: number[], y: Float32Array | Uint8Array): boolean;
   dnnlBatchNormBackward?(
     x: Float32Array,
     dy: Float32Array,
@@ -177,7 +186,28 @@ export const BLAS_KERNELS = [
   'Exp',
 ] as const;
 
-/** Below this many elements the C loops (Exp, Sum, Pow) leave a kernel to the backend (the call would cost more). */
+/**
+ * The kernels the addon runs as its own (OpenMP-threaded, vectorised) C loops rather than through a library: the
+ * backend line lists the registered ones.
+ */
+export const C_LOOP_KERNELS: readonly string[] = [
+  'GatherV2',
+  'UnsortedSegmentSum',
+  'Exp',
+  'Tanh',
+  'Sigmoid',
+  'Pow',
+  'Sum',
+  'ResizeBilinear',
+  'ResizeBilinearGrad',
+  'ResizeNearestNeighbor',
+  'ResizeNearestNeighborGrad',
+  SPARSE_SOFTMAX_CE,
+  HEATMAP_FOCAL_LOSS,
+  ADAM_UPDATE,
+];
+
+/** Below this many elements the C loops (Exp, Tanh, Sigmoid, Sum, Pow) leave a kernel to the backend (the call costs more). */
 const LOOP_MIN_SIZE = 4096;
 
 /**
@@ -199,15 +229,26 @@ const UNARY: Record<string, [number, number, number]> = {
   Neg: [8, -1, 0],
 };
 
-/** tfjs binary kernels → oneDNN binary code, and whether the operands may be swapped. */
-const BINARY: Record<string, [number, boolean]> = {
-  Add: [0, true],
-  Sub: [1, false],
-  Multiply: [2, true],
-  RealDiv: [3, false],
-  Maximum: [4, true],
-  Minimum: [5, true],
+/**
+ * tfjs binary kernels → oneDNN binary code, and the code of the same op with its operands swapped (null: it does not
+ * swap). Comparisons write tfjs' bool storage (0 / 1 bytes): the wasm ones broadcast through a slow generic path
+ * (the max-pool gradient's equal(x, max) took 30 ms per NLP step).
+ */
+const BINARY: Record<string, [number, number | null]> = {
+  Add: [0, 0],
+  Sub: [1, null],
+  Multiply: [2, 2],
+  RealDiv: [3, null],
+  Maximum: [4, 4],
+  Minimum: [5, 5],
+  GreaterEqual: [6, 8],
+  Greater: [7, 9],
+  LessEqual: [8, 6],
+  Less: [9, 7],
+  Equal: [10, 10],
+  NotEqual: [11, 11],
 };
+const COMPARISON_MIN_CODE = 6;
 
 const ACTIVATIONS: Record<string, number> = { linear: 0, relu: 1, relu6: 2, elu: 3, leakyrelu: 4, prelu: 5, sigmoid: 6 };
 
@@ -545,6 +586,36 @@ export function registerBlasKernels(backendName: string, native: NativeKernels):
   resize('ResizeNearestNeighbor', native.resizeNearest?.bind(native), false);
   resize('ResizeNearestNeighborGrad', native.resizeNearestGrad?.bind(native), false);
 
+  // Row gathers (embedding lookups) and their gradient: the wasm gather computes an index per element (26 ms for a
+  // 53k × 16 lookup), the JS scatter-add loops with bounds-checked heap views.
+  const gatherRows = native.gatherRows?.bind(native);
+  if (gatherRows) {
+    install('GatherV2', ({ inputs, attrs }, access) => {
+      const { x, indices } = inputs as { x: tf.TensorInfo; indices: tf.TensorInfo };
+      const { axis, batchDims } = attrs as unknown as { axis: number; batchDims: number };
+      if (x.dtype !== 'float32' || indices.dtype !== 'int32' || x.shape.length < 1 || (batchDims ?? 0) !== 0) return null;
+      if (tf.util.parseAxisParam(axis, x.shape)[0] !== 0) return null;
+      const cols = sizeFromShape(x.shape.slice(1));
+      const out = access.makeOutput([...indices.shape, ...x.shape.slice(1)], 'float32');
+      if (gatherRows(f32In(access, x), access.view(indices) as Int32Array, f32(access.view(out)), x.shape[0]!, cols)) return out;
+      access.dispose(out);
+      return null;
+    });
+  }
+  const segmentSumRows = native.segmentSumRows?.bind(native);
+  if (segmentSumRows) {
+    install('UnsortedSegmentSum', ({ inputs, attrs }, access) => {
+      const { x, segmentIds } = inputs as { x: tf.TensorInfo; segmentIds: tf.TensorInfo };
+      const segments = (attrs as unknown as { numSegments: number }).numSegments;
+      if (x.dtype !== 'float32' || segmentIds.dtype !== 'int32') return null;
+      const n = sizeFromShape(segmentIds.shape);
+      const rest = x.shape.slice(segmentIds.shape.length);
+      const out = access.makeOutput([segments, ...rest], 'float32');
+      segmentSumRows(f32In(access, x), access.view(segmentIds) as Int32Array, f32(access.view(out)), n, sizeFromShape(rest), segments);
+      return out;
+    });
+  }
+
   // Sum over leading axes (bias gradients of channels-last layers): the wasm kernel transposes the reduced axes
   // innermost first, a strided copy of the whole tensor per call.
   const sumRows = native.sumRows?.bind(native);
@@ -563,17 +634,27 @@ export function registerBlasKernels(backendName: string, native: NativeKernels):
     });
   }
 
-  // Exp: the wasm backend's is scalar libm expf (~7 ns/element); softmax / cross-entropy over segmentation logits
-  // (millions of elements) made it a top kernel in the vision profile.
-  install('Exp', ({ inputs }, access) => {
-    const x = inputs.x as tf.TensorInfo;
-    const n = sizeFromShape(x.shape);
-    if (x.dtype !== 'float32' || n < LOOP_MIN_SIZE) return null;
-    const out = access.makeOutput(x.shape, 'float32');
-    if (onednn && n >= ELTWISE_MIN_SIZE && native.dnnlEltwise!(0, f32In(access, x), f32(access.view(out)), 0, 0)) return out;
-    native.exp(f32In(access, x), f32(access.view(out)));
-    return out;
-  });
+  // Exp, Tanh, Sigmoid: the wasm backend's call libm per element (7–15 ns each): softmax / cross-entropy over
+  // segmentation logits and the LSTM cells' gates made them top kernels. C loops from LOOP_MIN_SIZE elements,
+  // oneDNN's eltwise from ELTWISE_MIN_SIZE.
+  const loops: Array<[string, ((x: Float32Array, y: Float32Array) => void) | undefined]> = [
+    ['Exp', native.exp.bind(native)],
+    ['Tanh', native.tanh?.bind(native)],
+    ['Sigmoid', native.sigmoid?.bind(native)],
+  ];
+  for (const [name, loop] of loops) {
+    if (!loop) continue;
+    const dnnlCode = UNARY[name]![0];
+    install(name, ({ inputs }, access) => {
+      const x = inputs.x as tf.TensorInfo;
+      const n = sizeFromShape(x.shape);
+      if (x.dtype !== 'float32' || n < LOOP_MIN_SIZE) return null;
+      const out = access.makeOutput(x.shape, 'float32');
+      if (onednn && n >= ELTWISE_MIN_SIZE && native.dnnlEltwise!(dnnlCode, f32In(access, x), f32(access.view(out)), 0, 0)) return out;
+      loop(f32In(access, x), f32(access.view(out)));
+      return out;
+    });
+  }
 
   // Pow with one exponent (focal losses): the wasm backend calls libm's pow per element.
   const powScalar = native.powScalar?.bind(native);
@@ -590,7 +671,7 @@ export function registerBlasKernels(backendName: string, native: NativeKernels):
 
   if (onednn) {
     for (const [name, [code, alpha, beta]] of Object.entries(UNARY)) {
-      if (name === 'Exp') continue;
+      if (loops.some(([loopName, loop]) => loopName === name && loop)) continue; // installed above
       install(name, ({ inputs }, access) => {
         const x = inputs.x as tf.TensorInfo;
         if (x.dtype !== 'float32' || sizeFromShape(x.shape) < ELTWISE_MIN_SIZE) return null;
@@ -600,7 +681,8 @@ export function registerBlasKernels(backendName: string, native: NativeKernels):
         return null;
       });
     }
-    for (const [name, [code, commutes]] of Object.entries(BINARY)) {
+    for (const [name, [code, swapped]] of Object.entries(BINARY)) {
+      const dtype = code >= COMPARISON_MIN_CODE ? 'bool' : 'float32';
       install(name, ({ inputs }, access) => {
         let { a, b } = inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
         if (a.dtype !== 'float32' || b.dtype !== 'float32') return null;
@@ -610,13 +692,15 @@ export function registerBlasKernels(backendName: string, native: NativeKernels):
         const pad = (s: number[]) => [...new Array<number>(rank - s.length).fill(1), ...s];
         let da = pad(a.shape);
         let db = pad(b.shape);
+        let op = code;
         const full = (d: number[]) => d.every((v, i) => v === outShape[i]);
         if (!full(da)) {
-          if (!commutes || !full(db)) return null;
-          [a, b, da, db] = [b, a, db, da];
+          if (swapped === null || !full(db)) return null;
+          [a, b, da, db, op] = [b, a, db, da, swapped];
         }
-        const out = access.makeOutput(outShape, 'float32');
-        if (native.dnnlBinary!(code, f32In(access, a), da, f32In(access, b), db, f32(access.view(out)))) return out;
+        const out = access.makeOutput(outShape, dtype);
+        const y = dtype === 'bool' ? (access.view(out) as Uint8Array) : f32(access.view(out));
+        if (native.dnnlBinary!(op, f32In(access, a), da, f32In(access, b), db, y)) return out;
         access.dispose(out);
         return null;
       });

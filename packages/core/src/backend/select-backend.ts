@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { PolytaskError } from '../util/errors.js';
 import { logInfo } from '../util/log.js';
-import { hasOneDnn, registerBlasKernels, SPARSE_SOFTMAX_CE } from './blas-kernels.js';
+import { C_LOOP_KERNELS, hasOneDnn, registerBlasKernels } from './blas-kernels.js';
 import { registerMissingKernels } from './missing-kernels.js';
 import { loadNativeKernels } from './native.js';
 
@@ -94,15 +94,15 @@ async function setupEmbedded(name: 'wasm' | 'cpu', why: string): Promise<Backend
     if (hasOneDnn(native.kernels) && i.onednn) {
       fastKernels = 'onednn';
       blas =
-        `native kernels: oneDNN ${i.onednn.version} (${i.onednn.isa}, ${i.onednn.threads} threads: convolutions, batch norm) + ` +
-        `${openblas} (${reg.kernels.filter((k) => k.includes('MatMul') || k === 'Exp').join(', ')})`;
+        `native kernels: oneDNN ${i.onednn.version} (${i.onednn.isa}, ${i.onednn.threads} threads: convolutions, batch norm, ` +
+        `large element-wise ops) + ${openblas} (${reg.kernels.filter((k) => k.includes('MatMul')).join(', ')})`;
     } else {
       fastKernels = 'blas';
       const why =
         process.env.POLYTASK_KERNELS?.trim().toLowerCase() === 'openblas' ? 'POLYTASK_KERNELS=openblas' : 'addon built without it';
       blas = `native kernels: ${openblas} (oneDNN: off, ${why})`;
     }
-    const own = reg.kernels.filter((k) => k === 'ResizeBilinearGrad' || k === SPARSE_SOFTMAX_CE);
+    const own = reg.kernels.filter((k) => C_LOOP_KERNELS.includes(k));
     if (own.length > 0) blas += ` + C loops (${own.join(', ')})`;
   }
   return {
