@@ -1,3 +1,16 @@
+/** The sizes of a resize (image → resized), then the taps of its rows and columns. */
+type ResizeSizes = [batch: number, inH: number, inW: number, depth: number, outH: number, outW: number];
+export type BilinearResize = [
+  ...ResizeSizes,
+  rowLo: Int32Array,
+  rowHi: Int32Array,
+  rowFrac: Float32Array,
+  colLo: Int32Array,
+  colHi: Int32Array,
+  colFrac: Float32Array,
+];
+export type NearestResize = [...ResizeSizes, rows: Int32Array, cols: Int32Array];
+
 /**
  * The native binding. All buffers are used in place; outputs are fully overwritten. Sizes must be integers in
  * [0, 2^31) (strides and dilations >= 1); anything else, buffers or index arrays too short for them, or bias / PReLU
@@ -67,65 +80,13 @@ export interface CpuKernels {
    * NHWC bilinear resizing x [batch, inH, inW, depth] → y [batch, outH, outW, depth] as tfjs interpolates; per output
    * row / column the taps (two source indices, the second one's weight). Images run on OpenMP's threads.
    */
-  resizeBilinear(
-    x: Float32Array,
-    y: Float32Array,
-    batch: number,
-    inH: number,
-    inW: number,
-    depth: number,
-    outH: number,
-    outW: number,
-    rowLo: Int32Array,
-    rowHi: Int32Array,
-    rowFrac: Float32Array,
-    colLo: Int32Array,
-    colHi: Int32Array,
-    colFrac: Float32Array,
-  ): void;
+  resizeBilinear(x: Float32Array, y: Float32Array, ...sizesAndTaps: BilinearResize): void;
   /** Its adjoint: dx [batch, inH, inW, depth] zeroed, then every dy element added to its four taps, same weights. */
-  resizeBilinearGrad(
-    dy: Float32Array,
-    dx: Float32Array,
-    batch: number,
-    inH: number,
-    inW: number,
-    depth: number,
-    outH: number,
-    outW: number,
-    rowLo: Int32Array,
-    rowHi: Int32Array,
-    rowFrac: Float32Array,
-    colLo: Int32Array,
-    colHi: Int32Array,
-    colFrac: Float32Array,
-  ): void;
+  resizeBilinearGrad(dy: Float32Array, dx: Float32Array, ...sizesAndTaps: BilinearResize): void;
   /** NHWC nearest-neighbour resizing; per output row / column the source index it copies. */
-  resizeNearest(
-    x: Float32Array,
-    y: Float32Array,
-    batch: number,
-    inH: number,
-    inW: number,
-    depth: number,
-    outH: number,
-    outW: number,
-    rows: Int32Array,
-    cols: Int32Array,
-  ): void;
+  resizeNearest(x: Float32Array, y: Float32Array, ...sizesAndTaps: NearestResize): void;
   /** Its adjoint: dx zeroed, then every dy element added to the pixel it was copied from. */
-  resizeNearestGrad(
-    dy: Float32Array,
-    dx: Float32Array,
-    batch: number,
-    inH: number,
-    inW: number,
-    depth: number,
-    outH: number,
-    outW: number,
-    rows: Int32Array,
-    cols: Int32Array,
-  ): void;
+  resizeNearestGrad(dy: Float32Array, dx: Float32Array, ...sizesAndTaps: NearestResize): void;
   /**
    * Per row of logits [rows, classes]: loss[r] = logsumexp(row) − row[labels[r]], grad[r] = softmax(row) − onehot;
    * a label outside [0, classes) gives loss 0 and a zero gradient row.
@@ -137,6 +98,36 @@ export interface CpuKernels {
     grad: Float32Array,
     rows: number,
     classes: number,
+  ): void;
+  /**
+   * One LSTM direction over a time-major sequence (gates i, f, g, o along 4H; last step first when `reverse`): from
+   * xw [L, B, 4H] (every step's input projection + bias) and wh [H, 4H], writes h, c, g = tanh(z_g) [L, B, H] and
+   * s = σ(z) [L, B, 4H]; the recurrent GEMM per step through cblas_sgemm.
+   */
+  lstmForward(
+    L: number,
+    B: number,
+    H: number,
+    reverse: boolean,
+    xw: Float32Array,
+    wh: Float32Array,
+    h: Float32Array,
+    c: Float32Array,
+    g: Float32Array,
+    s: Float32Array,
+  ): void;
+  /** Its gradient with respect to every step's pre-activations, dG [L, B, 4H], from dy = ∂loss/∂h and s, g, c. */
+  lstmBackward(
+    L: number,
+    B: number,
+    H: number,
+    reverse: boolean,
+    dy: Float32Array,
+    wh: Float32Array,
+    s: Float32Array,
+    g: Float32Array,
+    c: Float32Array,
+    dG: Float32Array,
   ): void;
   /**
    * y[i, :] = x[indices[i], :] over a row-major rows × cols x (tf.gather on axis 0). False, writing nothing, when an

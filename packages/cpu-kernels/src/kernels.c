@@ -1064,6 +1064,157 @@ static napi_value ResizeNearestGrad(napi_env env, napi_callback_info info) {
   return run_resize(env, info, "resizeNearestGrad", 0, 0, resize_nearest_grad_image);
 }
 
+/* ---------------------------------------------------------------- LSTM recurrence */
+
+/*
+ * One step's gates from z [B, 4H] (i, f, g, o along 4H, Keras' order): s = σ(z) over all 4H (the g block unused), g =
+ * tanh(z_g), c = f·c_prev + i·g (c_prev null: the first step), h = o·tanh(c).
+ */
+SIMD_CLONES static void lstm_gates(const float *z, const float *cPrev, float *s, float *g, float *c, float *h, int64_t B,
+                                   int64_t H) {
+  sigmoid_range(z, s, B * 4 * H);
+  for (int64_t b = 0; b < B; b++) {
+    const float *zb = z + b * 4 * H, *sb = s + b * 4 * H;
+    tanh_range(zb + 2 * H, g + b * H, H);
+    for (int64_t j = 0; j < H; j++) c[b * H + j] = sb[j] * g[b * H + j] + (cPrev ? sb[H + j] * cPrev[b * H + j] : 0.0f);
+  }
+  tanh_range(c, h, B * H);
+  for (int64_t b = 0; b < B; b++)
+    for (int64_t j = 0; j < H; j++) h[b * H + j] *= s[b * 4 * H + 3 * H + j];
+}
+
+/*
+ * One step's gradient: from dh and dc (already including what flows back from the later step) the gradient of the
+ * pre-activations dG [B, 4H] = [dc·g·i(1−i), dc·c_prev·f(1−f), dc·i(1−g²), dh·tanh(c)·o(1−o)], and dc·f for the
+ * earlier step (into dcPrev, when not null). tc: scratch [B, H].
+ */
+SIMD_CLONES static void lstm_gates_grad(const float *s, const float *g, const float *c, const float *cPrev, const float *dh,
+                                        float *dc, float *dG, float *dcPrev, float *tc, int64_t B, int64_t H) {
+  tanh_range(c, tc, B * H);
+  for (int64_t b = 0; b < B; b++) {
+    const float *sb = s + b * 4 * H;
+    float *d = dG + b * 4 * H;
+    for (int64_t j = 0; j < H; j++) {
+      const int64_t k = b * H + j;
+      const float i = sb[j], f = sb[H + j], o = sb[3 * H + j], gg = g[k], t = tc[k];
+      const float dck = dc[k] + dh[k] * o * (1.0f - t * t);
+      dc[k] = dck;
+      d[j] = dck * gg * i * (1.0f - i);
+      d[H + j] = cPrev ? dck * cPrev[k] * f * (1.0f - f) : 0.0f;
+      d[2 * H + j] = dck * i * (1.0f - gg * gg);
+      d[3 * H + j] = dh[k] * t * o * (1.0f - o);
+      if (dcPrev) dcPrev[k] = dck * f;
+    }
+  }
+}
+
+static int read_lstm_sizes(napi_env env, napi_value *argv, int64_t *L, int64_t *B, int64_t *H, int64_t *reverse) {
+  return arg_int(env, argv[0], 1, L) && arg_int(env, argv[1], 1, B) && arg_int(env, argv[2], 1, H) &&
+         arg_int(env, argv[3], 0, reverse);
+}
+
+/*
+ * lstmForward(L, B, H, reverse, xw, wh, h, c, g, s): one LSTM direction over a time-major sequence, processed last
+ * step first when `reverse`. xw [L, B, 4H] holds every step's input projection plus bias, wh [H, 4H] the recurrent
+ * kernel; writes h, c, g [L, B, H] and s = σ(z) [L, B, 4H] per step (what lstmBackward reads), the recurrent GEMM
+ * through cblas_sgemm. The tfjs op chain for it was about ten kernels per step.
+ */
+static napi_value LstmForward(napi_env env, napi_callback_info info) {
+  size_t argc = 10;
+  napi_value argv[10];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  int64_t L, B, H, reverse;
+  float *p[6];
+  size_t l[6];
+  if (argc < 10 || !read_lstm_sizes(env, argv, &L, &B, &H, &reverse)) {
+    if (argc < 10) napi_throw_error(env, NULL, "lstmForward: too few arguments");
+    return NULL;
+  }
+  for (int i = 0; i < 6; i++)
+    if (!arg_f32(env, argv[4 + i], &p[i], &l[i])) return NULL;
+  int64_t gates, states;
+  if (!mul_ok(&gates, 4, (int64_t[]){L, B, 4, H}) || !mul_ok(&states, 3, (int64_t[]){L, B, H}) || l[0] < (size_t)gates ||
+      l[1] < (size_t)(4 * H * H) || l[2] < (size_t)states || l[3] < (size_t)states || l[4] < (size_t)states ||
+      l[5] < (size_t)gates) {
+    napi_throw_range_error(env, NULL, "lstmForward: buffers too small for L x B x H");
+    return NULL;
+  }
+  const float *xw = p[0], *wh = p[1];
+  float *h = p[2], *c = p[3], *g = p[4], *s = p[5];
+  float *z = (float *)malloc(sizeof(float) * (size_t)(B * 4 * H));
+  if (!z) {
+    napi_throw_error(env, NULL, "lstmForward: out of memory");
+    return NULL;
+  }
+  const int64_t bh = B * H, b4h = B * 4 * H;
+  for (int64_t k = 0; k < L; k++) {
+    const int64_t t = reverse ? L - 1 - k : k, prev = reverse ? t + 1 : t - 1;
+    memcpy(z, xw + t * b4h, sizeof(float) * (size_t)b4h);
+    if (k > 0)
+      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)B, (int)(4 * H), (int)H, 1.0f, h + prev * bh, (int)H, wh,
+                  (int)(4 * H), 1.0f, z, (int)(4 * H));
+    lstm_gates(z, k > 0 ? c + prev * bh : NULL, s + t * b4h, g + t * bh, c + t * bh, h + t * bh, B, H);
+  }
+  free(z);
+  return NULL;
+}
+
+/*
+ * lstmBackward(L, B, H, reverse, dy, wh, s, g, c, dG): the gradient of lstmForward's h with respect to every step's
+ * pre-activations z, dG [L, B, 4H], from dy = ∂loss/∂h [L, B, H] and the forward's s, g, c; the caller turns dG into
+ * the weight and input gradients with single large GEMMs. Per step only dG·whᵀ (cblas_sgemm) and element-wise work.
+ */
+static napi_value LstmBackward(napi_env env, napi_callback_info info) {
+  size_t argc = 10;
+  napi_value argv[10];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  int64_t L, B, H, reverse;
+  float *p[6];
+  size_t l[6];
+  if (argc < 10 || !read_lstm_sizes(env, argv, &L, &B, &H, &reverse)) {
+    if (argc < 10) napi_throw_error(env, NULL, "lstmBackward: too few arguments");
+    return NULL;
+  }
+  for (int i = 0; i < 6; i++)
+    if (!arg_f32(env, argv[4 + i], &p[i], &l[i])) return NULL;
+  int64_t gates, states;
+  if (!mul_ok(&gates, 4, (int64_t[]){L, B, 4, H}) || !mul_ok(&states, 3, (int64_t[]){L, B, H}) || l[0] < (size_t)states ||
+      l[1] < (size_t)(4 * H * H) || l[2] < (size_t)gates || l[3] < (size_t)states || l[4] < (size_t)states ||
+      l[5] < (size_t)gates) {
+    napi_throw_range_error(env, NULL, "lstmBackward: buffers too small for L x B x H");
+    return NULL;
+  }
+  const float *dy = p[0], *wh = p[1], *s = p[2], *g = p[3], *c = p[4];
+  float *dG = p[5];
+  const int64_t bh = B * H, b4h = B * 4 * H;
+  /* dh, dc of the step being processed, then dc·f for the earlier one, and tanh(c) scratch */
+  float *buf = (float *)malloc(sizeof(float) * (size_t)(4 * bh));
+  if (!buf) {
+    napi_throw_error(env, NULL, "lstmBackward: out of memory");
+    return NULL;
+  }
+  float *dh = buf, *dc = buf + bh, *dcPrev = buf + 2 * bh, *tc = buf + 3 * bh;
+  memset(dc, 0, sizeof(float) * (size_t)bh);
+  for (int64_t k = L - 1; k >= 0; k--) {
+    const int64_t t = reverse ? L - 1 - k : k, prev = reverse ? t + 1 : t - 1;
+    /* dh = dy[t] + (dG of the later step)·whᵀ, computed into dh before this point for k < L − 1 */
+    if (k == L - 1) {
+      memcpy(dh, dy + t * bh, sizeof(float) * (size_t)bh);
+    } else {
+      for (int64_t i = 0; i < bh; i++) dh[i] += dy[t * bh + i];
+    }
+    lstm_gates_grad(s + t * b4h, g + t * bh, c + t * bh, k > 0 ? c + prev * bh : NULL, dh, dc, dG + t * b4h,
+                    k > 0 ? dcPrev : NULL, tc, B, H);
+    if (k > 0) {
+      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)B, (int)H, (int)(4 * H), 1.0f, dG + t * b4h, (int)(4 * H),
+                  wh, (int)(4 * H), 0.0f, dh, (int)H);
+      memcpy(dc, dcPrev, sizeof(float) * (size_t)bh);
+    }
+  }
+  free(buf);
+  return NULL;
+}
+
 /* ---------------------------------------------------------------- row gather / scatter-add (embeddings) */
 
 /*
@@ -1328,6 +1479,8 @@ static napi_value Init(napi_env env, napi_value exports) {
       {"resizeNearestGrad", NULL, ResizeNearestGrad, NULL, NULL, NULL, napi_default, NULL},
       {"sparseSoftmaxCrossEntropy", NULL, SparseSoftmaxCrossEntropy, NULL, NULL, NULL, napi_default, NULL},
       {"sumRows", NULL, SumRows, NULL, NULL, NULL, napi_default, NULL},
+      {"lstmForward", NULL, LstmForward, NULL, NULL, NULL, napi_default, NULL},
+      {"lstmBackward", NULL, LstmBackward, NULL, NULL, NULL, napi_default, NULL},
       {"gatherRows", NULL, GatherRows, NULL, NULL, NULL, napi_default, NULL},
       {"segmentSumRows", NULL, SegmentSumRows, NULL, NULL, NULL, napi_default, NULL},
       {"adamUpdate", NULL, AdamUpdate, NULL, NULL, NULL, napi_default, NULL},

@@ -201,71 +201,54 @@ bool activationPostOp(int64_t act, double alpha, dnnl::post_ops *ops) {
   }
 }
 
-/* An input in the caller's layout, and (when the primitive wants another) the reorder into a buffer of its layout. */
-struct In {
+/*
+ * A primitive's argument in the caller's buffer (user) and, when the primitive wants another layout, a buffer of its
+ * layout (prim) with the reorder between the two: into prim for an input, back into user for an output.
+ */
+struct Bound {
   memory user, prim;
-  dnnl::reorder toPrim;
-  bool reorder = false;
-  void init(const engine &eng, const memory::desc &userDesc, const memory::desc &primDesc) {
+  dnnl::reorder reorder;
+  bool reorders = false;
+  bool input = true;
+  void init(const engine &eng, const memory::desc &userDesc, const memory::desc &primDesc, bool isInput) {
+    input = isInput;
     user = memory(userDesc, eng, nullptr);
-    reorder = !(primDesc == userDesc);
-    if (reorder) {
-      prim = memory(primDesc, eng);
-      toPrim = dnnl::reorder(user, prim);
-    } else {
+    reorders = !(primDesc == userDesc);
+    if (!reorders) {
       prim = user;
+      return;
     }
+    prim = memory(primDesc, eng);
+    reorder = input ? dnnl::reorder(user, prim) : dnnl::reorder(prim, user);
   }
+  /* The memory to pass the primitive for the caller's data (an input is reordered now). */
   memory bind(stream &s, float *data) {
     user.set_data_handle(data);
-    if (reorder) toPrim.execute(s, user, prim);
+    if (reorders && input) reorder.execute(s, user, prim);
     return prim;
   }
-};
-
-/* An output the primitive writes in its layout, reordered into the caller's when the two differ. */
-struct Out {
-  memory user, prim;
-  dnnl::reorder toUser;
-  bool reorder = false;
-  void init(const engine &eng, const memory::desc &userDesc, const memory::desc &primDesc) {
-    user = memory(userDesc, eng, nullptr);
-    reorder = !(primDesc == userDesc);
-    if (reorder) {
-      prim = memory(primDesc, eng);
-      toUser = dnnl::reorder(prim, user);
-    } else {
-      prim = user;
-    }
-  }
-  memory bind(float *data) {
-    user.set_data_handle(data);
-    return prim;
-  }
+  /* After the primitive ran: an output is reordered into the caller's buffer. */
   void finish(stream &s) {
-    if (reorder) toUser.execute(s, prim, user);
+    if (reorders && !input) reorder.execute(s, prim, user);
   }
 };
 
 struct ConvFwd {
   dnnl::convolution_forward prim;
-  In src, weights;
-  Out dst;
+  Bound src, weights, dst;
   memory bias;
   memory::desc scratch;
 };
 
 struct ConvBwdData {
   dnnl::convolution_backward_data prim;
-  In diffDst, weights;
-  Out diffSrc;
+  Bound diffDst, weights, diffSrc;
   memory::desc scratch;
 };
 
 struct ConvBwdWeights {
   dnnl::convolution_backward_weights prim;
-  In src, diffDst;
-  Out diffWeights;
+  Bound src, diffDst, diffWeights;
   memory::desc scratch;
 };
 
@@ -376,17 +359,17 @@ napi_value Conv2d(napi_env env, napi_callback_info info) {
       auto pd = fwdPd(s.eng, c, bias != nullptr, attr);
       auto e = std::make_unique<ConvFwd>();
       e->prim = dnnl::convolution_forward(pd);
-      e->src.init(s.eng, c.src, pd.src_desc());
-      e->dst.init(s.eng, c.dst, pd.dst_desc());
+      e->src.init(s.eng, c.src, pd.src_desc(), true);
+      e->dst.init(s.eng, c.dst, pd.dst_desc(), false);
       if (bias) e->bias = memory(c.bias, s.eng, nullptr);
-      e->weights.init(s.eng, c.weightsUser, pd.weights_desc());
+      e->weights.init(s.eng, c.weightsUser, pd.weights_desc(), true);
       e->scratch = pd.scratchpad_desc();
       it = s.fwd.emplace(key, std::move(e)).first;
     }
     ConvFwd &e = *it->second;
     std::unordered_map<int, memory> args{{DNNL_ARG_SRC, e.src.bind(s.strm, x)},
                                          {DNNL_ARG_WEIGHTS, e.weights.bind(s.strm, f)},
-                                         {DNNL_ARG_DST, e.dst.bind(y)},
+                                         {DNNL_ARG_DST, e.dst.bind(s.strm, y)},
                                          {DNNL_ARG_SCRATCHPAD, scratchpad(s, e.scratch)}};
     if (bias) {
       e.bias.set_data_handle(bias);
@@ -426,16 +409,16 @@ napi_value Conv2dBackpropInput(napi_env env, napi_callback_info info) {
       auto pd = dnnl::convolution_backward_data::primitive_desc(d, userScratchpad(), s.eng, hint);
       auto e = std::make_unique<ConvBwdData>();
       e->prim = dnnl::convolution_backward_data(pd);
-      e->diffDst.init(s.eng, c.dst, pd.diff_dst_desc());
-      e->diffSrc.init(s.eng, c.src, pd.diff_src_desc());
-      e->weights.init(s.eng, c.weightsUser, pd.weights_desc());
+      e->diffDst.init(s.eng, c.dst, pd.diff_dst_desc(), true);
+      e->diffSrc.init(s.eng, c.src, pd.diff_src_desc(), false);
+      e->weights.init(s.eng, c.weightsUser, pd.weights_desc(), true);
       e->scratch = pd.scratchpad_desc();
       it = s.bwdData.emplace(key, std::move(e)).first;
     }
     ConvBwdData &e = *it->second;
     e.prim.execute(s.strm, {{DNNL_ARG_DIFF_DST, e.diffDst.bind(s.strm, dy)},
                             {DNNL_ARG_WEIGHTS, e.weights.bind(s.strm, f)},
-                            {DNNL_ARG_DIFF_SRC, e.diffSrc.bind(dx)},
+                            {DNNL_ARG_DIFF_SRC, e.diffSrc.bind(s.strm, dx)},
                             {DNNL_ARG_SCRATCHPAD, scratchpad(s, e.scratch)}});
     e.diffSrc.finish(s.strm);
     s.strm.wait();
@@ -470,16 +453,16 @@ napi_value Conv2dBackpropFilter(napi_env env, napi_callback_info info) {
       auto pd = dnnl::convolution_backward_weights::primitive_desc(d, userScratchpad(), s.eng, hint);
       auto e = std::make_unique<ConvBwdWeights>();
       e->prim = dnnl::convolution_backward_weights(pd);
-      e->src.init(s.eng, c.src, pd.src_desc());
-      e->diffDst.init(s.eng, c.dst, pd.diff_dst_desc());
-      e->diffWeights.init(s.eng, c.weightsUser, pd.diff_weights_desc());
+      e->src.init(s.eng, c.src, pd.src_desc(), true);
+      e->diffDst.init(s.eng, c.dst, pd.diff_dst_desc(), true);
+      e->diffWeights.init(s.eng, c.weightsUser, pd.diff_weights_desc(), false);
       e->scratch = pd.scratchpad_desc();
       it = s.bwdWeights.emplace(key, std::move(e)).first;
     }
     ConvBwdWeights &e = *it->second;
     e.prim.execute(s.strm, {{DNNL_ARG_SRC, e.src.bind(s.strm, x)},
                             {DNNL_ARG_DIFF_DST, e.diffDst.bind(s.strm, dy)},
-                            {DNNL_ARG_DIFF_WEIGHTS, e.diffWeights.bind(dw)},
+                            {DNNL_ARG_DIFF_WEIGHTS, e.diffWeights.bind(s.strm, dw)},
                             {DNNL_ARG_SCRATCHPAD, scratchpad(s, e.scratch)}});
     e.diffWeights.finish(s.strm);
     s.strm.wait();

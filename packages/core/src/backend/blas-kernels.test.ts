@@ -3,6 +3,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OptimizerConfig } from '../config/run-config.js';
 import { BatchNorm } from '../nn/batch-norm.js';
+import { BiLstm } from '../nn/lstm.js';
 import { createParameter } from '../nn/module.js';
 import { Optimizer } from '../optim/optimizer.js';
 import { heatmapFocalLoss } from '../tasks/focal-loss.js';
@@ -12,6 +13,7 @@ import {
   type BlasRegistration,
   HEATMAP_FOCAL_LOSS,
   hasOneDnn,
+  LSTM_FORWARD,
   type NativeKernels,
   openblasOnly,
   registerBlasKernels,
@@ -453,7 +455,22 @@ describe.skipIf(!native).each(paths)('native kernel overrides on %s (%s path)', 
     ]);
     // Segment sums with ids outside [0, segments) dropped.
     const seg = { values: Int32Array.from([0, 3, -1, 3, 9, 1]), shape: [6], dtype: 'int32' as const };
-    compare([input([6, 5]), seg as unknown as In], (x, i) => tf.unsortedSegmentSum(x!, i!, 4), 'segment sum');
+    compare([input([6, 5]), seg as unknown as In], (x, i) => tf.unsortedSegmentSum(x!, i! as tf.Tensor1D, 4), 'segment sum');
+  });
+
+  it('LSTM recurrences (native when registered): BiLstm outputs and every gradient, with and without lengths', () => {
+    expect(tf.getKernel(LSTM_FORWARD, backend)).toBeDefined();
+    const lstm = new BiLstm('lstm_test', 6, 5, new Rng(9));
+    const weights = lstm.parameters().map((p) => p.variable);
+    for (const lengths of [undefined, [7, 3, 1]]) {
+      const fn = (x: tf.Tensor, r: tf.Tensor) => {
+        const loss = (z: tf.Tensor) => tf.sum(tf.mul(lstm.apply(z as tf.Tensor3D, undefined, lengths), r));
+        const { value, grads } = tf.variableGrads(() => loss(x) as tf.Scalar, weights);
+        return [lstm.apply(x as tf.Tensor3D, undefined, lengths), value, tf.grad(loss)(x), ...weights.map((w) => grads[w.name]!)];
+      };
+      compare([input([3, 7, 6]), input([3, 7, 10])], fn as Fn, `bilstm lengths ${lengths}`);
+    }
+    for (const p of lstm.parameters()) p.variable.dispose();
   });
 
   it('float32 tensors cast from int32 / bool (the cpu backend keeps their integer storage)', () => {

@@ -67,6 +67,9 @@ export interface NativeKernels {
     rows: number,
     classes: number,
   ): void;
+  /** One LSTM direction's recurrence and its gradient, as `LSTM_FORWARD` / `LSTM_BACKWARD` document. */
+  lstmForward?(L: number, B: number, H: number, reverse: boolean, ...buffers: Float32Array[]): void;
+  lstmBackward?(L: number, B: number, H: number, reverse: boolean, ...buffers: Float32Array[]): void;
   /** y[i, :] = x[indices[i], :] (row-major rows × cols); false when an index is outside [0, rows). */
   gatherRows?(x: Float32Array, indices: Int32Array, y: Float32Array, rows: number, cols: number): boolean;
   /** out [segments, cols] = 0, then out[ids[i], :] += x[i, :]; ids outside [0, segments) dropped. */
@@ -174,6 +177,16 @@ export const ADAM_UPDATE = 'PolytaskAdamUpdate';
  * [loss [], grad (∂loss/∂logits)]. Registered wherever the native addon loads.
  */
 export const HEATMAP_FOCAL_LOSS = 'PolytaskHeatmapFocalLoss';
+/**
+ * The recurrence of one LSTM direction (core's `Lstm`), time-major, gates i, f, g, o along 4H:
+ *   LSTM_FORWARD: inputs {xw [L, B, 4H] (input projection + bias of every step), wh [H, 4H]}, attrs {reverse} →
+ *     [h, c, g = tanh(z_g) (each [L, B, H]), s = σ(z) [L, B, 4H]];
+ *   LSTM_BACKWARD: inputs {dy [L, B, H], wh, s, g, c} (the forward's), attrs {reverse} → [dG [L, B, 4H]], the
+ *     gradient with respect to every step's pre-activations (the caller forms dWx, dWh, db, dx with single GEMMs).
+ * Registered wherever the native addon loads.
+ */
+export const LSTM_FORWARD = 'PolytaskLstmForward';
+export const LSTM_BACKWARD = 'PolytaskLstmBackward';
 
 /** Kernels overridden with the native BLAS path (oneDNN first where the binding has it). */
 export const BLAS_KERNELS = [
@@ -205,6 +218,8 @@ export const C_LOOP_KERNELS: readonly string[] = [
   SPARSE_SOFTMAX_CE,
   HEATMAP_FOCAL_LOSS,
   ADAM_UPDATE,
+  LSTM_FORWARD,
+  LSTM_BACKWARD,
 ];
 
 /** Below this many elements the C loops (Exp, Tanh, Sigmoid, Sum, Pow) leave a kernel to the backend (the call costs more). */
@@ -762,6 +777,33 @@ export function registerBlasKernels(backendName: string, native: NativeKernels):
         a.count,
       );
       return [loss, grad];
+    });
+  }
+
+  const lstmForward = native.lstmForward?.bind(native);
+  const lstmBackward = native.lstmBackward?.bind(native);
+  if (lstmForward && lstmBackward) {
+    custom(LSTM_FORWARD, ({ inputs, attrs }, access) => {
+      const { xw, wh } = inputs as Record<string, tf.TensorInfo>;
+      const [L, B, H4] = xw!.shape as [number, number, number];
+      const H = H4 / 4;
+      const outs = [
+        [L, B, H],
+        [L, B, H],
+        [L, B, H],
+        [L, B, H4],
+      ].map((shape) => access.makeOutput(shape, 'float32'));
+      const reverse = (attrs as unknown as { reverse: boolean }).reverse;
+      lstmForward(L, B, H, reverse, f32In(access, xw!), f32In(access, wh!), ...outs.map((o) => f32(access.view(o))));
+      return outs; // h, c, g, s
+    });
+    custom(LSTM_BACKWARD, ({ inputs, attrs }, access) => {
+      const { dy, wh, s, g, c } = inputs as Record<string, tf.TensorInfo>;
+      const [L, B, H] = dy!.shape as [number, number, number];
+      const dG = access.makeOutput([L, B, 4 * H], 'float32');
+      const reverse = (attrs as unknown as { reverse: boolean }).reverse;
+      lstmBackward(L, B, H, reverse, ...[dy!, wh!, s!, g!, c!].map((t) => f32In(access, t)), f32(access.view(dG)));
+      return [dG];
     });
   }
 

@@ -6,6 +6,8 @@ export {
   type BlasRegistration,
   HEATMAP_FOCAL_LOSS,
   hasOneDnn,
+  LSTM_BACKWARD,
+  LSTM_FORWARD,
   type NativeKernels,
   openblasOnly,
   registerBlasKernels,

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { LSTM_BACKWARD, LSTM_FORWARD } from '../backend/blas-kernels.js';
 import type { Rng } from '../util/rng.js';
 import { glorotUniform } from './init.js';
 import { createParameter, type ForwardContext, type Module, type Parameter } from './module.js';
@@ -10,50 +11,126 @@ export interface LstmOptions {
 
 type LstmFn = (xT: tf.Tensor3D, wx: tf.Tensor2D, wh: tf.Tensor2D, b: tf.Tensor1D) => tf.Tensor3D;
 
+/** What the forward recurrence keeps for the backward one: h, c, tanh(z_g) [L, B, H] and σ(z) [L, B, 4H] per step. */
+interface Recurrence {
+  out: tf.Tensor3D;
+  C: tf.Tensor3D;
+  G: tf.Tensor3D;
+  S: tf.Tensor3D;
+}
+
+/** The forward recurrence as tfjs ops: per step the recurrent GEMM and the cell update (about ten kernels). */
+function recurrenceOps(xw: tf.Tensor3D, wh: tf.Tensor2D, reverse: boolean): Recurrence {
+  const [L, B] = xw.shape;
+  const H = wh.shape[0];
+  const xws = tf.unstack(xw);
+  const hs: tf.Tensor[] = new Array(L);
+  const cs: tf.Tensor[] = new Array(L);
+  const ss: tf.Tensor[] = new Array(L);
+  const gs: tf.Tensor[] = new Array(L);
+  let h: tf.Tensor | undefined;
+  let c: tf.Tensor | undefined;
+  for (let k = 0; k < L; k++) {
+    const t = reverse ? L - 1 - k : k;
+    const z = h ? tf.add(xws[t]!, tf.matMul(h, wh)) : xws[t]!;
+    const s = tf.sigmoid(z);
+    const g = tf.tanh(tf.slice(z, [0, 2 * H], [B, H]));
+    const i = tf.slice(s, [0, 0], [B, H]);
+    const o = tf.slice(s, [0, 3 * H], [B, H]);
+    const ig = tf.mul(i, g);
+    c = c ? tf.add(tf.mul(tf.slice(s, [0, H], [B, H]), c), ig) : ig;
+    h = tf.mul(o, tf.tanh(c));
+    hs[t] = h;
+    cs[t] = c;
+    ss[t] = s;
+    gs[t] = g;
+  }
+  return {
+    out: tf.stack(hs) as tf.Tensor3D,
+    C: tf.stack(cs) as tf.Tensor3D,
+    G: tf.stack(gs) as tf.Tensor3D,
+    S: tf.stack(ss) as tf.Tensor3D,
+  };
+}
+
+/**
+ * The backward recurrence as tfjs ops: dG [L, B, 4H], the gradient of every step's pre-activations, with every
+ * quantity that does not depend on the recurrence precomputed for all steps at once; per step only dh·Whᵀ and a few
+ * element-wise ops.
+ */
+function recurrenceGradOps(dy: tf.Tensor3D, wh: tf.Tensor2D, { out, C, G, S }: Recurrence, reverse: boolean): tf.Tensor3D {
+  const [L, B, H] = out.shape;
+  const I = tf.slice(S, [0, 0, 0], [L, B, H]);
+  const F = tf.slice(S, [0, 0, H], [L, B, H]);
+  const O = tf.slice(S, [0, 0, 3 * H], [L, B, H]);
+  const Cprev = shiftInTime(C, reverse);
+  const TC = tf.tanh(C);
+  const dsig = (x: tf.Tensor) => tf.mul(x, tf.sub(1, x));
+  const A = tf.mul(O, tf.sub(1, tf.square(TC)));
+  const P = tf.concat([tf.mul(G, dsig(I)), tf.mul(Cprev, dsig(F)), tf.mul(I, tf.sub(1, tf.square(G))), tf.mul(TC, dsig(O))], 2);
+  const dys = tf.unstack(dy);
+  const As = tf.unstack(A);
+  const Ps = tf.unstack(P);
+  const Fs = tf.unstack(F);
+  const dGs: tf.Tensor[] = new Array(L);
+  let dhNext: tf.Tensor | undefined;
+  let dcNext: tf.Tensor | undefined;
+  for (let k = L - 1; k >= 0; k--) {
+    const t = reverse ? L - 1 - k : k;
+    const dh = dhNext ? tf.add(dys[t]!, dhNext) : dys[t]!;
+    const dhA = tf.mul(dh, As[t]!);
+    const dc = dcNext ? tf.add(dhA, dcNext) : dhA;
+    const dG = tf.mul(tf.concat([dc, dc, dc, dh], 1), Ps[t]!);
+    dGs[t] = dG;
+    if (k > 0) {
+      dhNext = tf.matMul(dG, wh, false, true);
+      dcNext = tf.mul(dc, Fs[t]!);
+    }
+  }
+  return tf.stack(dGs) as tf.Tensor3D;
+}
+
+/** The state entering each step (zeros before the first processed step). */
+function shiftInTime(x: tf.Tensor3D, reverse: boolean): tf.Tensor3D {
+  const [L, B, H] = x.shape;
+  const z = tf.zeros([1, B, H]);
+  return (
+    reverse ? tf.concat([tf.slice(x, [1, 0, 0], [L - 1, B, H]), z], 0) : tf.concat([z, tf.slice(x, [0, 0, 0], [L - 1, B, H])], 0)
+  ) as tf.Tensor3D;
+}
+
+function nativeRecurrence(): boolean {
+  const backend = tf.getBackend();
+  return tf.getKernel(LSTM_FORWARD, backend) !== undefined && tf.getKernel(LSTM_BACKWARD, backend) !== undefined;
+}
+
 /**
  * The whole LSTM layer as one differentiable op with a hand-written backward pass (tf.customGrad), on time-major
  * input [L, B, E] → hidden states [L, B, H]. Gate layout i, f, g, o along the 4H axis (Keras' order).
- * Forward: one GEMM for the input projection of all steps, then per step the recurrent GEMM and the cell update.
- * Backward: per step only the recurrent part (dh·Whᵀ and a few element-wise ops, with every quantity that does not
- * depend on the recurrence precomputed for all steps at once), then dWx, dWh, db and dx as single big GEMMs/sums.
+ * Forward: one GEMM for the input projection of all steps, then the recurrence (per step the recurrent GEMM and the
+ * cell update). Backward: the recurrence back (dG, the pre-activations' gradient), then dWx, dWh, db and dx as single
+ * big GEMMs/sums. With the native addon both recurrences run in C (`LSTM_FORWARD`, `LSTM_BACKWARD`), else as tfjs ops.
  */
 function lstmOp(reverse: boolean): LstmFn {
   // biome-ignore lint/suspicious/noExplicitAny: tf.customGrad's typing cannot express (…inputs, save)
   const body: any = (xT: tf.Tensor, wx: tf.Tensor, wh: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => {
     const [L, B, E] = xT.shape as [number, number, number];
     const H = (wh as tf.Tensor2D).shape[0];
-    const order = Array.from({ length: L }, (_, k) => (reverse ? L - 1 - k : k));
     const xw = tf.fused.matMul({ a: tf.reshape(xT, [L * B, E]) as tf.Tensor2D, b: wx as tf.Tensor2D, bias: b });
-    const xws = tf.unstack(tf.reshape(xw, [L, B, 4 * H]));
-    const hs: tf.Tensor[] = new Array(L);
-    const cs: tf.Tensor[] = new Array(L);
-    const ss: tf.Tensor[] = new Array(L);
-    const gs: tf.Tensor[] = new Array(L);
-    let h: tf.Tensor | undefined;
-    let c: tf.Tensor | undefined;
-    for (const t of order) {
-      const z = h ? tf.add(xws[t]!, tf.matMul(h, wh)) : xws[t]!;
-      const s = tf.sigmoid(z);
-      const g = tf.tanh(tf.slice(z, [0, 2 * H], [B, H]));
-      const i = tf.slice(s, [0, 0], [B, H]);
-      const o = tf.slice(s, [0, 3 * H], [B, H]);
-      const ig = tf.mul(i, g);
-      c = c ? tf.add(tf.mul(tf.slice(s, [0, H], [B, H]), c), ig) : ig;
-      h = tf.mul(o, tf.tanh(c));
-      hs[t] = h;
-      cs[t] = c;
-      ss[t] = s;
-      gs[t] = g;
+    const xw3 = tf.reshape(xw, [L, B, 4 * H]) as tf.Tensor3D;
+    const native = xT.dtype === 'float32' && nativeRecurrence();
+    let r: Recurrence;
+    if (native) {
+      const [out, C, G, S] = tf.engine().runKernel(LSTM_FORWARD, { xw: xw3, wh }, { reverse }) as tf.Tensor3D[];
+      r = { out: out!, C: C!, G: G!, S: S! };
+    } else {
+      r = recurrenceOps(xw3, wh as tf.Tensor2D, reverse);
     }
-    const out = tf.stack(hs) as tf.Tensor3D;
-    const S = tf.stack(ss);
-    const G = tf.stack(gs);
-    const C = tf.stack(cs);
-    save([xT, wx, wh, S, G, C, out]);
+    save([xT, wx, wh, r.S, r.G, r.C, r.out]);
     return {
-      value: out,
+      value: r.out,
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [xT_, wx_, wh_, S_, G_, C_, out_] = saved as [
+        const [xT_, wx_, wh_, S, G, C, out] = saved as [
           tf.Tensor3D,
           tf.Tensor2D,
           tf.Tensor2D,
@@ -62,42 +139,13 @@ function lstmOp(reverse: boolean): LstmFn {
           tf.Tensor3D,
           tf.Tensor3D,
         ];
-        const I = tf.slice(S_, [0, 0, 0], [L, B, H]);
-        const F = tf.slice(S_, [0, 0, H], [L, B, H]);
-        const O = tf.slice(S_, [0, 0, 3 * H], [L, B, H]);
-        // State entering step t (zeros before the first processed step).
-        const shift = (x: tf.Tensor3D) => {
-          const z = tf.zeros([1, B, H]);
-          return reverse
-            ? tf.concat([tf.slice(x, [1, 0, 0], [L - 1, B, H]), z], 0)
-            : tf.concat([z, tf.slice(x, [0, 0, 0], [L - 1, B, H])], 0);
-        };
-        const Cprev = shift(C_);
-        const Hprev = shift(out_);
-        const TC = tf.tanh(C_);
-        const dsig = (x: tf.Tensor) => tf.mul(x, tf.sub(1, x));
-        const A = tf.mul(O, tf.sub(1, tf.square(TC)));
-        const P = tf.concat([tf.mul(G_, dsig(I)), tf.mul(Cprev, dsig(F)), tf.mul(I, tf.sub(1, tf.square(G_))), tf.mul(TC, dsig(O))], 2);
-        const dys = tf.unstack(dy);
-        const As = tf.unstack(A);
-        const Ps = tf.unstack(P);
-        const Fs = tf.unstack(F);
-        const dGs: tf.Tensor[] = new Array(L);
-        let dhNext: tf.Tensor | undefined;
-        let dcNext: tf.Tensor | undefined;
-        for (let k = L - 1; k >= 0; k--) {
-          const t = order[k]!;
-          const dh = dhNext ? tf.add(dys[t]!, dhNext) : dys[t]!;
-          const dhA = tf.mul(dh, As[t]!);
-          const dc = dcNext ? tf.add(dhA, dcNext) : dhA;
-          const dG = tf.mul(tf.concat([dc, dc, dc, dh], 1), Ps[t]!);
-          dGs[t] = dG;
-          if (k > 0) {
-            dhNext = tf.matMul(dG, wh_, false, true);
-            dcNext = tf.mul(dc, Fs[t]!);
-          }
-        }
-        const dG = tf.reshape(tf.stack(dGs), [L * B, 4 * H]) as tf.Tensor2D;
+        const dG3 = native
+          ? (
+              tf.engine().runKernel(LSTM_BACKWARD, { dy: tf.cast(dy, 'float32'), wh: wh_, s: S, g: G, c: C }, { reverse }) as tf.Tensor3D[]
+            )[0]!
+          : recurrenceGradOps(dy as tf.Tensor3D, wh_, { out, C, G, S }, reverse);
+        const dG = tf.reshape(dG3, [L * B, 4 * H]) as tf.Tensor2D;
+        const Hprev = shiftInTime(out, reverse);
         const dWx = tf.matMul(tf.reshape(xT_, [L * B, E]) as tf.Tensor2D, dG, true, false);
         const dWh = tf.matMul(tf.reshape(Hprev, [L * B, H]) as tf.Tensor2D, dG, true, false);
         const db = tf.sum(dG, 0);
